@@ -1,0 +1,24 @@
+"README.md is generated from nbs/index.ipynb by tools/make_readme.py; they must not drift apart."
+import importlib.util, json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location('make_readme', ROOT / 'tools' / 'make_readme.py')
+make_readme = importlib.util.module_from_spec(spec); spec.loader.exec_module(make_readme)
+
+
+def test_readme_matches_index_notebook():
+    expected = make_readme.render(json.loads((ROOT / 'nbs' / 'index.ipynb').read_text()))
+    assert (ROOT / 'README.md').read_text() == expected, "run: python tools/make_readme.py"
+
+
+def test_render_drops_hidden_cells_and_directives():
+    nb = {'cells': [
+        {'cell_type': 'markdown', 'source': ['# Title']},
+        {'cell_type': 'code', 'source': ['#| hide\n', 'secret = 1'], 'outputs': []},
+        {'cell_type': 'code', 'source': ['#| eval: false\n', 'x = 1\n', 'x'],
+         'outputs': [{'output_type': 'execute_result', 'data': {'text/plain': ['1']}}]},
+    ]}
+    text = make_readme.render(nb)
+    assert 'secret' not in text and '#|' not in text
+    assert '```python\nx = 1\nx\n```\n\n```\n1\n```' in text
