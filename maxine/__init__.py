@@ -2,7 +2,17 @@
 
 ```python
 from maxine.tensor import *
-```"""
+from maxine import nn, loss, optim
+
+# PyTorch users find the losses in `nn` (CrossEntropyLoss) and `nn.functional` (cross_entropy). They are defined in
+# `maxine.loss`, which builds on `nn`, so they are attached here, once every module is loaded.
+for _name in loss.__all__:
+    setattr(nn.functional if _name[0].islower() else nn, _name, getattr(loss, _name))
+```
+
+Modules:
+
+- `maxine.loss`: `maxine.loss`: mean squared and absolute error, binary cross-entropy, negative log-likelihood and cross-entropy, as functions and as modules."""
 
 __version__ = "0.0.1"
 """A deep-learning library written to be read: a NumPy `Tensor` with automatic differentiation, and everything needed
@@ -15,5 +25,11 @@ Docs: https://maxine-dl.github.io/maxine/index.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #4426acd5
+# %% ../nbs/index.ipynb #4c764698
 from .tensor import *
+from . import nn, loss, optim
+
+# PyTorch users find the losses in `nn` (CrossEntropyLoss) and `nn.functional` (cross_entropy). They are defined in
+# `maxine.loss`, which builds on `nn`, so they are attached here, once every module is loaded.
+for _name in loss.__all__:
+    setattr(nn.functional if _name[0].islower() else nn, _name, getattr(loss, _name))
