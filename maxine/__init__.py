@@ -2,7 +2,7 @@
 
 ```python
 from maxine.tensor import *
-from maxine import nn, loss, optim
+from maxine import nn, loss, optim, metrics
 
 # PyTorch users find the losses in `nn` (CrossEntropyLoss) and `nn.functional` (cross_entropy). They are defined in
 # `maxine.loss`, which builds on `nn`, so they are attached here, once every module is loaded.
@@ -25,9 +25,9 @@ Docs: https://maxine-dl.github.io/maxine/index.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #4c764698
+# %% ../nbs/index.ipynb #ce91da33
 from .tensor import *
-from . import nn, loss, optim
+from . import nn, loss, optim, metrics
 
 # PyTorch users find the losses in `nn` (CrossEntropyLoss) and `nn.functional` (cross_entropy). They are defined in
 # `maxine.loss`, which builds on `nn`, so they are attached here, once every module is loaded.

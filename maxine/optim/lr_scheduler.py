@@ -7,7 +7,7 @@ Docs: https://maxine-dl.github.io/maxine/lr_scheduler.html.md"""
 # %% auto #0
 __all__ = ['LRScheduler', 'LambdaLR', 'StepLR', 'ExponentialLR', 'CosineAnnealingLR', 'OneCycleLR']
 
-# %% ../../nbs/03a_lr_scheduler.ipynb #6ce01ea1
+# %% ../../nbs/03a_lr_scheduler.ipynb #256d4932
 import math
 
 class LRScheduler:
@@ -71,7 +71,7 @@ class CosineAnnealingLR(LRScheduler):
         cos = (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
         return [self.eta_min + (base - self.eta_min) * cos for base in self.base_lrs]
 
-# %% ../../nbs/03a_lr_scheduler.ipynb #97bdf64a
+# %% ../../nbs/03a_lr_scheduler.ipynb #d431942e
 def _cos_anneal(start, end, pct): return end + (start - end) / 2 * (math.cos(math.pi * pct) + 1)
 def _linear_anneal(start, end, pct): return start + (end - start) * pct
 
@@ -113,8 +113,8 @@ class OneCycleLR(LRScheduler):
 
     def get_lr(self):
         step = self.last_epoch
-        if step >= self.total_steps:
-            raise ValueError(f"OneCycleLR: stepped {step + 1} times but total_steps is {self.total_steps}")
+        if step > self.total_steps:   # PyTorch tolerates one step past the end (after the last batch)
+            raise ValueError(f"OneCycleLR: stepped {step} times but total_steps is {self.total_steps}")
         lrs = []
         for group in self.optimizer.param_groups:
             start = 0

@@ -1,0 +1,190 @@
+"maxine.optim beside torch.optim: the same parameter trajectory over 50 steps to 1e-6 in float64."
+import numpy as np
+import pytest
+import torch
+
+import maxine
+from maxine import tensor, optim, nn
+from maxine.optim import lr_scheduler
+
+STEPS = 50
+
+
+def problem(seed=0):
+    "Data and starting weights of a small tanh network, as NumPy arrays (float64)"
+    r = np.random.default_rng(seed)
+    return dict(x=r.standard_normal((16, 5)), y=r.standard_normal((16, 2)),
+                w1=r.standard_normal((5, 8)) * 0.5, b1=r.standard_normal(8) * 0.1, w2=r.standard_normal((8, 2)) * 0.5)
+
+
+def loss_of(lib, x, y, w1, b1, w2):
+    h = (x @ w1 + b1).tanh()
+    d = h @ w2 - y
+    return (d * d).mean()
+
+
+def trajectories(make_opt, make_sched=None, clip=None, steps=STEPS, groups=False):
+    "Parameters after every step, for maxine and for torch, optimizing the same problem from the same start"
+    data = problem()
+    out = {}
+    for lib in ('maxine', 'torch'):
+        mk = (lambda a, g=True: tensor(a, requires_grad=g)) if lib == 'maxine' else (lambda a, g=True: torch.tensor(a, requires_grad=g))
+        x, y = mk(data['x'], False), mk(data['y'], False)
+        params = [mk(data[k]) for k in ('w1', 'b1', 'w2')]
+        mod = optim if lib == 'maxine' else torch.optim
+        param_arg = [{'params': params[:2]}, {'params': params[2:], 'lr': 0.02}] if groups else params
+        opt = make_opt(mod, param_arg)
+        sched = make_sched(lr_scheduler if lib == 'maxine' else torch.optim.lr_scheduler, opt) if make_sched else None
+        history = []
+        for _ in range(steps):
+            opt.zero_grad()
+            loss_of(lib, x, y, *params).backward()
+            if clip:
+                (nn.utils.clip_grad_norm_ if lib == 'maxine' else torch.nn.utils.clip_grad_norm_)(params, clip)
+            opt.step()
+            if sched: sched.step()
+            history.append([np.array(p.detach().numpy() if lib == 'torch' else p.data) for p in params])
+        out[lib] = history
+    return out['maxine'], out['torch']
+
+
+def assert_same_trajectory(ours, theirs):
+    for step, (a, b) in enumerate(zip(ours, theirs)):
+        for i, (pa, pb) in enumerate(zip(a, b)):
+            np.testing.assert_allclose(pa, pb, atol=1e-6, rtol=1e-6, err_msg=f"step {step + 1}, parameter {i}")
+    assert not np.allclose(ours[0][0], ours[-1][0])      # the parameters did move
+
+
+optimizers = {
+    'sgd': lambda m, p: m.SGD(p, lr=0.1),
+    'sgd_momentum': lambda m, p: m.SGD(p, lr=0.05, momentum=0.9),
+    'sgd_dampening_wd': lambda m, p: m.SGD(p, lr=0.05, momentum=0.9, dampening=0.3, weight_decay=0.01),
+    'sgd_nesterov_wd': lambda m, p: m.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.05),
+    'sgd_maximize': lambda m, p: m.SGD(p, lr=0.01, maximize=True),
+    'adam': lambda m, p: m.Adam(p, lr=0.01),
+    'adam_wd_amsgrad': lambda m, p: m.Adam(p, lr=0.02, betas=(0.8, 0.99), weight_decay=0.1, amsgrad=True),
+    'adamw': lambda m, p: m.AdamW(p, lr=0.01),
+    'adamw_amsgrad': lambda m, p: m.AdamW(p, lr=0.01, weight_decay=0.1, amsgrad=True),
+    'rmsprop': lambda m, p: m.RMSprop(p, lr=0.01),
+    'rmsprop_centered_momentum_wd': lambda m, p: m.RMSprop(p, lr=0.005, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01),
+    'adagrad': lambda m, p: m.Adagrad(p, lr=0.1),
+    'adagrad_decay_wd': lambda m, p: m.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1),
+}
+
+@pytest.mark.parametrize('name', optimizers)
+def test_optimizer_trajectory_matches_torch(name):
+    assert_same_trajectory(*trajectories(optimizers[name]))
+
+
+@pytest.mark.parametrize('name', ['sgd_momentum', 'adam'])
+def test_param_groups_trajectory(name):
+    assert_same_trajectory(*trajectories(optimizers[name], groups=True))
+
+
+schedulers = {
+    'step': (optimizers['sgd_momentum'], lambda m, o: m.StepLR(o, step_size=10, gamma=0.5)),
+    'exponential': (optimizers['adam'], lambda m, o: m.ExponentialLR(o, gamma=0.95)),
+    'cosine': (optimizers['sgd_nesterov_wd'], lambda m, o: m.CosineAnnealingLR(o, T_max=20, eta_min=0.001)),
+    'lambda': (optimizers['adamw'], lambda m, o: m.LambdaLR(o, lambda s: 1 / (1 + 0.1 * s))),
+    'onecycle_sgd': (optimizers['sgd_momentum'], lambda m, o: m.OneCycleLR(o, max_lr=0.2, total_steps=STEPS)),
+    'onecycle_adam_linear': (optimizers['adam'], lambda m, o: m.OneCycleLR(o, max_lr=0.05, epochs=5, steps_per_epoch=10, anneal_strategy='linear')),
+    'onecycle_three_phase': (optimizers['adamw'], lambda m, o: m.OneCycleLR(o, max_lr=0.05, total_steps=STEPS, three_phase=True, pct_start=0.25)),
+}
+
+@pytest.mark.parametrize('name', schedulers)
+def test_scheduler_trajectory_matches_torch(name):
+    make_opt, make_sched = schedulers[name]
+    assert_same_trajectory(*trajectories(make_opt, make_sched))
+
+
+@pytest.mark.parametrize('name', ['step', 'onecycle_sgd', 'cosine'])
+def test_scheduler_learning_rates_match_torch(name):
+    make_opt, make_sched = schedulers[name]
+    lrs = {}
+    for lib, mod, sched_mod in [('maxine', optim, lr_scheduler), ('torch', torch.optim, torch.optim.lr_scheduler)]:
+        p = tensor([1.], requires_grad=True) if lib == 'maxine' else torch.tensor([1.], requires_grad=True)
+        opt = make_opt(mod, [p]); sched = make_sched(sched_mod, opt); out = []
+        for _ in range(STEPS - 1):
+            opt.step(); sched.step(); out.append(sched.get_last_lr()[0])
+        lrs[lib] = out
+    np.testing.assert_allclose(lrs['maxine'], lrs['torch'], rtol=1e-9, atol=1e-12)
+
+
+def test_clip_grad_norm_trajectory_and_value():
+    assert_same_trajectory(*trajectories(optimizers['sgd'], clip=0.5))
+    g = np.random.default_rng(0).standard_normal((3, 4))
+    for norm_type in (2.0, 1.0, float('inf')):
+        p, t = tensor(np.zeros((3, 4)), requires_grad=True), torch.zeros(3, 4, dtype=torch.float64, requires_grad=True)
+        p.grad, t.grad = tensor(g.copy()), torch.tensor(g.copy())
+        ours = nn.utils.clip_grad_norm_([p], 0.7, norm_type)
+        theirs = torch.nn.utils.clip_grad_norm_([t], 0.7, norm_type)
+        assert ours.item() == pytest.approx(theirs.item())
+        np.testing.assert_allclose(p.grad.data, t.grad.numpy(), rtol=1e-10)
+
+
+def test_updates_are_in_place():
+    p = tensor(np.ones(3), requires_grad=True)
+    array = p.data
+    for opt in (optim.SGD([p], lr=0.1, momentum=0.9), optim.Adam([p]), optim.RMSprop([p], centered=True)):
+        (p * p).sum().backward(); opt.step(); p.grad = None
+    assert p.data is array and not (array == 1).all()
+
+
+def test_state_dict_resume_gives_same_trajectory():
+    full, _ = trajectories(optimizers['adam_wd_amsgrad'], steps=10)
+    data = problem()
+    params = [tensor(data[k], requires_grad=True) for k in ('w1', 'b1', 'w2')]
+    x, y = tensor(data['x']), tensor(data['y'])
+    opt = optimizers['adam_wd_amsgrad'](optim, params)
+    for step in range(10):
+        if step == 5:                                   # save, rebuild everything, load, go on
+            saved_params, saved_opt = [p.data.copy() for p in params], opt.state_dict()
+            params = [tensor(a, requires_grad=True) for a in saved_params]
+            opt = optimizers['adam_wd_amsgrad'](optim, params)
+            opt.load_state_dict(saved_opt)
+        opt.zero_grad(); loss_of('maxine', x, y, *params).backward(); opt.step()
+    for a, b in zip(params, full[-1]): np.testing.assert_array_equal(a.data, b)
+
+
+def test_state_dict_is_a_copy_and_checks_sizes():
+    p = tensor([1., 2.], requires_grad=True)
+    opt = optim.SGD([p], lr=0.1, momentum=0.9)
+    (p * p).sum().backward(); opt.step()
+    saved = opt.state_dict()
+    opt.step()
+    assert not np.array_equal(saved['state'][0]['momentum_buffer'], opt.state[p]['momentum_buffer'])
+    other = optim.SGD([tensor([1.], requires_grad=True), tensor([1.], requires_grad=True)], lr=0.5)
+    with pytest.raises(ValueError, match=r'saved groups have \[1\] parameters, this optimizer has \[2\]'):
+        other.load_state_dict(saved)
+    assert other.param_groups[0]['lr'] == 0.5
+
+
+def test_scheduler_state_dict_round_trip():
+    p = tensor([1.], requires_grad=True)
+    opt = optim.SGD([p], lr=0.1, momentum=0.9)
+    sched = lr_scheduler.OneCycleLR(opt, 0.1, total_steps=20)
+    for _ in range(7): opt.step(); sched.step()
+    saved_sched, saved_opt = sched.state_dict(), opt.state_dict()
+    opt2 = optim.SGD([tensor([1.], requires_grad=True)], lr=0.1, momentum=0.9)
+    sched2 = lr_scheduler.OneCycleLR(opt2, 0.1, total_steps=20)
+    opt2.load_state_dict(saved_opt); sched2.load_state_dict(saved_sched)
+    for _ in range(5): opt.step(); sched.step(); opt2.step(); sched2.step()
+    assert sched.get_last_lr() == sched2.get_last_lr()
+    assert opt.param_groups[0]['momentum'] == opt2.param_groups[0]['momentum']
+
+
+def test_zero_grad_and_errors():
+    p = tensor([1., 2.], requires_grad=True)
+    opt = optim.Adam([p])
+    (p * p).sum().backward()
+    opt.zero_grad(set_to_none=False)
+    assert (p.grad.data == 0).all()
+    opt.zero_grad()
+    assert p.grad is None
+    with pytest.raises(ValueError, match='empty parameter list'): optim.Adam([])
+    with pytest.raises(TypeError, match='require grad'): optim.SGD([tensor([1.])])
+    with pytest.raises(TypeError, match="unknown option"): optim.SGD([{'params': [p], 'momentun': 0.9}])
+    with pytest.raises(ValueError, match='nesterov'): optim.SGD([p], nesterov=True)
+    with pytest.raises(ValueError, match='total_steps'): lr_scheduler.OneCycleLR(optim.SGD([p]), 0.1)
+    model = nn.Linear(3, 2)
+    assert len(optim.SGD(model.parameters(), lr=0.1).param_groups[0]['params']) == 2
