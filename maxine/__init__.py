@@ -12,6 +12,7 @@ for _name in loss.__all__:
 
 Modules:
 
+- `maxine.data`: `maxine.data`: `Dataset`, `TensorDataset`, `DataLoader`, transforms, and MNIST read from local files or downloaded and checked, plus a small 3-vs-7 sample shipped with the package.
 - `maxine.loss`: `maxine.loss`: mean squared and absolute error, binary cross-entropy, negative log-likelihood and cross-entropy, as functions and as modules."""
 
 __version__ = "0.0.1"
