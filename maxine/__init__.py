@@ -13,6 +13,7 @@ for _name in loss.__all__:
 Modules:
 
 - `maxine.data`: `maxine.data`: `Dataset`, `TensorDataset`, `DataLoader`, transforms, and MNIST read from local files or downloaded and checked, plus a small 3-vs-7 sample shipped with the package.
+- `maxine.learner`: `maxine.learner`: a training loop grown into a `Learner` whose behaviour comes from callbacks; progress bars, recorded losses, a learning-rate finder, one-cycle training, early stopping, checkpoints, safe saving and loading, the `maxine-train` command, and MNIST results.
 - `maxine.loss`: `maxine.loss`: mean squared and absolute error, binary cross-entropy, negative log-likelihood and cross-entropy, as functions and as modules."""
 
 __version__ = "0.0.1"
@@ -26,7 +27,7 @@ Docs: https://maxine-dl.github.io/maxine/index.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #ce91da33
+# %% ../nbs/index.ipynb #e88aaf97
 from .tensor import *
 from . import nn, loss, optim, metrics
 

@@ -1,0 +1,65 @@
+"""maxine beside PyTorch on full MNIST: the same MLP, optimizer, schedule, batches and epochs; accuracy and time.
+
+    MAXINE_DATA=../shared/data/mnist python bench/compare_mnist_torch.py [--epochs 10]
+
+Both train the `maxine-train --data mnist` model (784-512-256-10, ReLU, dropout 0.2) with AdamW and a one-cycle
+schedule peaking at lr 2e-3, batch 64, on the same shuffled batches, from the same starting weights, in float32."""
+import argparse, os, platform, time
+import numpy as np
+import torch
+import maxine
+from maxine import nn, optim
+from maxine.learner import make_model, make_dls, Learner, OPTIMIZERS
+
+def torch_twin(model):
+    "A torch.nn.Sequential with the same layers and weights as maxine's MLP (torch stores Linear weights transposed)"
+    layers = []
+    for m in model:
+        if isinstance(m, nn.Linear):
+            t = torch.nn.Linear(m.in_features, m.out_features)
+            with torch.no_grad(): t.weight.copy_(torch.tensor(m.w.data.T)); t.bias.copy_(torch.tensor(m.b.data))
+            layers.append(t)
+        elif isinstance(m, nn.ReLU): layers.append(torch.nn.ReLU())
+        elif isinstance(m, nn.Dropout): layers.append(torch.nn.Dropout(m.p))
+    return torch.nn.Sequential(*layers)
+
+def train_torch(model, dls, epochs, lr):
+    opt = torch.optim.AdamW(model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=epochs * len(dls.train))
+    times = []
+    for epoch in range(epochs):
+        start = time.perf_counter()
+        model.train()
+        for xb, yb in dls.train:
+            loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(xb.data)), torch.from_numpy(yb.data))
+            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        times.append(time.perf_counter() - start)
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for xb, yb in dls.valid: correct += (model(torch.from_numpy(xb.data)).argmax(1).numpy() == yb.data).sum()
+    return correct / len(dls.valid.dataset), float(np.median(times))
+
+def main(epochs=10, lr=2e-3, seed=0):
+    maxine.manual_seed(seed)
+    dls, n_classes, _ = make_dls('mnist', 64, seed)
+    model = make_model('mlp', n_classes)
+    twin = torch_twin(model)
+    learn = Learner(model, dls, opt_func=OPTIMIZERS['adamw'], lr=lr, quiet=True)
+    start = time.perf_counter(); learn.fit_one_cycle(epochs, lr); m_seconds = (time.perf_counter() - start) / epochs
+    m_acc = learn.recorder.epochs[-1]['accuracy']
+    torch.manual_seed(seed)
+    dls_t, _, _ = make_dls('mnist', 64, seed)                 # same seed: the same batches in the same order
+    t_acc, t_seconds = train_torch(twin, dls_t, epochs, lr)
+    print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, NumPy {np.__version__}, "
+          f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads), maxine {maxine.__version__}\n")
+    print(f"| {epochs} epochs, MNIST MLP | test accuracy | seconds per epoch |")
+    print("|---|---:|---:|")
+    print(f"| maxine | {m_acc:.4f} | {m_seconds:.2f} |")
+    print(f"| PyTorch | {t_acc:.4f} | {t_seconds:.2f} |")
+    print(f"| difference (maxine - PyTorch) | {100 * (m_acc - t_acc):+.2f} points | ratio {m_seconds / t_seconds:.2f} |")
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--epochs', type=int, default=10)
+    main(p.parse_args().epochs)
