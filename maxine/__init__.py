@@ -2,19 +2,26 @@
 
 ```python
 from maxine.tensor import *
-from maxine import nn, loss, optim, metrics
+from maxine import nn, loss, optim, metrics, data
+from maxine.nn import conv
 
-# PyTorch users find the losses in `nn` (CrossEntropyLoss) and `nn.functional` (cross_entropy). They are defined in
-# `maxine.loss`, which builds on `nn`, so they are attached here, once every module is loaded.
-for _name in loss.__all__:
-    setattr(nn.functional if _name[0].islower() else nn, _name, getattr(loss, _name))
+# PyTorch users find losses and convolutions in `nn` (CrossEntropyLoss, Conv2d) and `nn.functional` (cross_entropy,
+# conv2d). They are defined in `maxine.loss` and `maxine.nn.conv`, which build on `nn`, so they are attached here,
+# once every module is loaded.
+for _module in (loss, conv):
+    for _name in _module.__all__:
+        setattr(nn.functional if _name[0].islower() else nn, _name, getattr(_module, _name))
+
+from maxine import learner
+from maxine.learner import save, load
 ```
 
 Modules:
 
 - `maxine.data`: `maxine.data`: `Dataset`, `TensorDataset`, `DataLoader`, transforms, and MNIST read from local files or downloaded and checked, plus a small 3-vs-7 sample shipped with the package.
 - `maxine.learner`: `maxine.learner`: a training loop grown into a `Learner` whose behaviour comes from callbacks; progress bars, recorded losses, a learning-rate finder, one-cycle training, early stopping, checkpoints, safe saving and loading, the `maxine-train` command, and MNIST results.
-- `maxine.loss`: `maxine.loss`: mean squared and absolute error, binary cross-entropy, negative log-likelihood and cross-entropy, as functions and as modules."""
+- `maxine.loss`: `maxine.loss`: mean squared and absolute error, binary cross-entropy, negative log-likelihood and cross-entropy, as functions and as modules.
+- `maxine.nn.conv`: `maxine.nn.conv`: `Conv2d`, `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d`, `BatchNorm1d`, `BatchNorm2d` and `LayerNorm` (also in `maxine.nn`, with their functional forms in `maxine.nn.functional`), and a CNN on MNIST."""
 
 __version__ = "0.0.1"
 """A deep-learning library written to be read: a NumPy `Tensor` with automatic differentiation, and everything needed
@@ -27,11 +34,17 @@ Docs: https://maxine-dl.github.io/maxine/index.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #e88aaf97
+# %% ../nbs/index.ipynb #c975c1dc
 from .tensor import *
-from . import nn, loss, optim, metrics
+from . import nn, loss, optim, metrics, data
+from .nn import conv
 
-# PyTorch users find the losses in `nn` (CrossEntropyLoss) and `nn.functional` (cross_entropy). They are defined in
-# `maxine.loss`, which builds on `nn`, so they are attached here, once every module is loaded.
-for _name in loss.__all__:
-    setattr(nn.functional if _name[0].islower() else nn, _name, getattr(loss, _name))
+# PyTorch users find losses and convolutions in `nn` (CrossEntropyLoss, Conv2d) and `nn.functional` (cross_entropy,
+# conv2d). They are defined in `maxine.loss` and `maxine.nn.conv`, which build on `nn`, so they are attached here,
+# once every module is loaded.
+for _module in (loss, conv):
+    for _name in _module.__all__:
+        setattr(nn.functional if _name[0].islower() else nn, _name, getattr(_module, _name))
+
+from . import learner
+from .learner import save, load

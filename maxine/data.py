@@ -7,18 +7,18 @@ Docs: https://maxine-dl.github.io/maxine/data.html.md"""
 
 # %% auto #0
 __all__ = ['MNIST_FILES', 'MNIST_MD5', 'MNIST_MIRRORS', 'MNIST_MEAN', 'MNIST_STD', 'Dataset', 'TensorDataset', 'default_collate',
-           'DataLoader', 'DataLoaders', 'ToFloat', 'Normalize', 'FlattenImage', 'Compose', 'write_idx', 'read_idx',
-           'cache_dir', 'md5sum', 'download_file', 'mnist_folder', 'load_mnist', 'MNIST', 'mnist_3v7',
+           'DataLoader', 'DataLoaders', 'ToFloat', 'Normalize', 'FlattenImage', 'Compose', 'RandomShift', 'write_idx',
+           'read_idx', 'cache_dir', 'md5sum', 'download_file', 'mnist_folder', 'load_mnist', 'MNIST', 'mnist_3v7',
            'mnist_3v7_sample']
 
-# %% ../nbs/04_data.ipynb #ab644860
+# %% ../nbs/04_data.ipynb #63710c83
 import gzip, hashlib, importlib.resources, math, os, tempfile, urllib.request
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from .tensor import Tensor, default_generator, _make
 
-# %% ../nbs/04_data.ipynb #0c6aec34
+# %% ../nbs/04_data.ipynb #6d76d424
 class Dataset:
     "Base class: a dataset has a length and gives example `i`"
     def __len__(self): raise NotImplementedError(f"{type(self).__name__} has no __len__")
@@ -45,7 +45,7 @@ class TensorDataset(Dataset):
 
     def __getitems__(self, indices): return self[np.asarray(indices)]
 
-# %% ../nbs/04_data.ipynb #d1583863
+# %% ../nbs/04_data.ipynb #8cadbdcf
 def default_collate(items):
     "Stack a list of items (tuples of tensors, arrays or numbers) into one batch per field"
     first = items[0]
@@ -79,7 +79,7 @@ class DataLoader:
             indices = order[b * self.batch_size:(b + 1) * self.batch_size]
             yield self.dataset.__getitems__(indices) if batched else collate([self.dataset[int(i)] for i in indices])
 
-# %% ../nbs/04_data.ipynb #87ac666e
+# %% ../nbs/04_data.ipynb #196942d0
 class DataLoaders:
     "A training and a validation DataLoader"
     def __init__(self, train, valid): self.train, self.valid = train, valid
@@ -92,7 +92,7 @@ class DataLoaders:
 
     def __repr__(self): return f"DataLoaders(train: {len(self.train)} batches, valid: {len(self.valid)} batches)"
 
-# %% ../nbs/04_data.ipynb #543a1c59
+# %% ../nbs/04_data.ipynb #258001de
 class ToFloat:
     "uint8 pixels 0..255 to float32 in [0, 1]"
     def __call__(self, x): return np.multiply(x, np.float32(1 / 255), dtype=np.float32)
@@ -120,7 +120,20 @@ class Compose:
         return x
     def __repr__(self): return f"Compose({self.transforms})"
 
-# %% ../nbs/04_data.ipynb #93bf30ed
+# %% ../nbs/04_data.ipynb #0bab7737
+class RandomShift:
+    "Move each image (the last two dimensions) by up to `max_shift` pixels each way, filling with zeros"
+    def __init__(self, max_shift=2): self.max_shift = max_shift
+    def __call__(self, x):
+        batch = x.reshape((-1,) + x.shape[-2:])
+        n, h, w, s = batch.shape[0], batch.shape[1], batch.shape[2], self.max_shift
+        padded = np.pad(batch, ((0, 0), (s, s), (s, s)))
+        dy, dx = default_generator().integers(0, 2 * s + 1, (2, n))
+        rows, cols = dy[:, None] + np.arange(h), dx[:, None] + np.arange(w)
+        return padded[np.arange(n)[:, None, None], rows[:, :, None], cols[:, None, :]].reshape(x.shape)
+    def __repr__(self): return f'RandomShift(max_shift={self.max_shift})'
+
+# %% ../nbs/04_data.ipynb #bdb1bd86
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype('>i2'), 0x0C: np.dtype('>i4'), 0x0D: np.dtype('>f4'), 0x0E: np.dtype('>f8')}
 
 def write_idx(path, array):
@@ -131,7 +144,7 @@ def write_idx(path, array):
     payload = header + array.astype(np.dtype(_IDX_TYPES[code]).newbyteorder('>')).tobytes()
     Path(path).write_bytes(gzip.compress(payload) if str(path).endswith('.gz') else payload)
 
-# %% ../nbs/04_data.ipynb #e6d5c336
+# %% ../nbs/04_data.ipynb #c4897494
 def read_idx(path):
     "Read an IDX file (gzip-compressed or not) into a NumPy array, checking its header and length"
     path = Path(path)
@@ -152,7 +165,7 @@ def read_idx(path):
                          f"{expected} bytes of data, the file has {found}")
     return np.frombuffer(raw, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder('='))
 
-# %% ../nbs/04_data.ipynb #e54f659e
+# %% ../nbs/04_data.ipynb #54bf8a95
 MNIST_FILES = {'train_images': 'train-images-idx3-ubyte.gz', 'train_labels': 'train-labels-idx1-ubyte.gz',
                'test_images': 't10k-images-idx3-ubyte.gz', 'test_labels': 't10k-labels-idx1-ubyte.gz'}
 MNIST_MD5 = {'train-images-idx3-ubyte.gz': 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
@@ -197,7 +210,7 @@ def download_file(url, dest, md5, progress=True, timeout=30):
         if os.path.exists(tmp): os.unlink(tmp)
     return dest
 
-# %% ../nbs/04_data.ipynb #c2e6fd8a
+# %% ../nbs/04_data.ipynb #7bc2c963
 def _folder_with_all(folders):
     for folder in folders:
         if folder is not None and all(_local_file(folder, name) for name in MNIST_MD5): return Path(folder)
@@ -232,7 +245,7 @@ def mnist_folder(root=None, download=True, mirrors=None, progress=True):
     _check_local(folder)
     return folder
 
-# %% ../nbs/04_data.ipynb #f360d5ac
+# %% ../nbs/04_data.ipynb #e5479e91
 def _read_split(folder, split):
     images_path = _local_file(folder, MNIST_FILES[f'{split}_images'])
     labels_path = _local_file(folder, MNIST_FILES[f'{split}_labels'])
@@ -258,7 +271,7 @@ class MNIST(TensorDataset):
     def __repr__(self):
         return f"MNIST({'train' if self.train else 'test'}: {len(self)} images{f', transform={self.transform}' if self.transform else ''})"
 
-# %% ../nbs/04_data.ipynb #8608b492
+# %% ../nbs/04_data.ipynb #5f431371
 def _three_vs_seven(images, labels):
     keep = (labels == 3) | (labels == 7)
     return images[keep], (labels[keep] == 7).astype(np.int64)
@@ -268,7 +281,7 @@ def mnist_3v7(root=None, download=True):
     x_train, y_train, x_test, y_test = load_mnist(root, download)
     return (*_three_vs_seven(x_train, y_train), *_three_vs_seven(x_test, y_test))
 
-# %% ../nbs/04_data.ipynb #ae588e27
+# %% ../nbs/04_data.ipynb #a2d02523
 def mnist_3v7_sample():
     "The 3-vs-7 sample shipped with maxine: train images and labels (0 = 3, 1 = 7), validation images and labels"
     with importlib.resources.files('maxine').joinpath('data_files/mnist_3v7_sample.npz').open('rb') as f:

@@ -11,7 +11,7 @@ __all__ = ['OPTIMIZERS', 'CancelFitException', 'CancelEpochException', 'CancelBa
            'ProgressCallback', 'LRFinder', 'OneCycle', 'EarlyStopping', 'UnsafeLoadError', 'save', 'load', 'Checkpoint',
            'plot_top_losses', 'make_model', 'make_dls', 'parse_args', 'train', 'main']
 
-# %% ../nbs/05_train_mnist.ipynb #1f5c7a14
+# %% ../nbs/05_train_mnist.ipynb #2f535a90
 import argparse, io, math, os, pickle, sys, tempfile, time
 from collections import OrderedDict
 from pathlib import Path
@@ -22,11 +22,11 @@ import maxine.nn.functional as F
 from .tensor import Tensor, no_grad, default_generator, manual_seed
 from . import nn, optim
 from .optim import lr_scheduler
-from .data import (DataLoader, DataLoaders, TensorDataset, Compose, ToFloat, Normalize, FlattenImage,
+from .data import (DataLoader, DataLoaders, TensorDataset, Compose, ToFloat, Normalize, FlattenImage, RandomShift,
                          MNIST_MEAN, MNIST_STD, mnist_3v7_sample, load_mnist)
 from .metrics import accuracy
 
-# %% ../nbs/05_train_mnist.ipynb #3973780c
+# %% ../nbs/05_train_mnist.ipynb #112a1916
 class CancelFitException(Exception): "Raise in a callback to stop training"
 class CancelEpochException(Exception): "Raise in a callback to skip the rest of this epoch"
 class CancelBatchException(Exception): "Raise in a callback to skip the rest of this batch"
@@ -36,7 +36,7 @@ class Callback:
     order = 0
     def __repr__(self): return type(self).__name__
 
-# %% ../nbs/05_train_mnist.ipynb #c7e4ce13
+# %% ../nbs/05_train_mnist.ipynb #efe5b11d
 class Learner:
     "Model, data, loss and optimizer, trained by `fit`; callbacks add behaviour at named events"
     def __init__(self, model, dls, loss_func=F.cross_entropy, opt_func=optim.SGD, lr=0.1, metrics=(accuracy,),
@@ -107,7 +107,7 @@ class Learner:
         self.callback('after_step')
         self.opt.zero_grad()
 
-# %% ../nbs/05_train_mnist.ipynb #00319706
+# %% ../nbs/05_train_mnist.ipynb #bc425c52
 class Recorder(Callback):
     "Losses and learning rates of every batch; losses and metrics of every epoch"
     order = 50
@@ -180,7 +180,7 @@ class ProgressCallback(Callback):
 
 Learner.recorder = property(lambda self: next(cb for cb in self.cbs if isinstance(cb, Recorder)), doc='The Recorder callback')
 
-# %% ../nbs/05_train_mnist.ipynb #cc5bcd3f
+# %% ../nbs/05_train_mnist.ipynb #26dcddcd
 class LRFinder(Callback):
     "Raise the learning rate exponentially each batch, record the loss, stop when it explodes"
     order = 40
@@ -224,7 +224,7 @@ def lr_find(self:Learner, start_lr=1e-7, end_lr=10, num_it=100, show_plot=True):
         ax.axvline(suggestion, color='r', linestyle='--', label=f'steepest descent: {suggestion:.2g}'); ax.legend()
     return suggestion
 
-# %% ../nbs/05_train_mnist.ipynb #a68fdf86
+# %% ../nbs/05_train_mnist.ipynb #494c68e2
 class OneCycle(Callback):
     "Step a OneCycleLR schedule after every training batch"
     order = 10
@@ -260,7 +260,7 @@ class EarlyStopping(Callback):
             self.waited += 1
             if self.waited >= self.patience: raise CancelFitException()
 
-# %% ../nbs/05_train_mnist.ipynb #29ab3055
+# %% ../nbs/05_train_mnist.ipynb #1933f41b
 _SAFE_GLOBALS = {('collections', 'OrderedDict'), ('maxine.tensor', 'Tensor'), ('maxine.nn', 'Parameter'),
                  ('numpy', 'ndarray'), ('numpy', 'dtype'),
                  ('numpy._core.multiarray', '_reconstruct'), ('numpy.core.multiarray', '_reconstruct'),
@@ -302,7 +302,7 @@ def load(path, weights_only=True):
         with np.load(path, allow_pickle=False) as arrays: return OrderedDict((k, Tensor(arrays[k])) for k in arrays.files)
     with open(path, 'rb') as f: return (_SafeUnpickler(f) if weights_only else pickle.Unpickler(f)).load()
 
-# %% ../nbs/05_train_mnist.ipynb #06467d8c
+# %% ../nbs/05_train_mnist.ipynb #9f6afc39
 def _generators(learn):
     "The random generators whose state decides what training does next"
     gens = {'maxine': default_generator()}
@@ -336,7 +336,7 @@ class Checkpoint(Callback):
     def __init__(self, path): self.path = Path(path)
     def after_epoch(self): save(self.learn.checkpoint(), self.path)
 
-# %% ../nbs/05_train_mnist.ipynb #6f1445e2
+# %% ../nbs/05_train_mnist.ipynb #635df02e
 @patch
 def get_preds(self:Learner, dl=None):
     "Scores and targets of the model over `dl` (default: the validation loader), as arrays"
@@ -365,19 +365,27 @@ def plot_top_losses(images, scores, targets, k=12, cols=6, class_names=None):
     fig.suptitle('predicted / actual (probability)', fontsize=9); plt.tight_layout()
     return worst
 
-# %% ../nbs/05_train_mnist.ipynb #91f2007a
+# %% ../nbs/05_train_mnist.ipynb #98bb05da
 OPTIMIZERS = {'sgd': lambda params, lr: optim.SGD(params, lr=lr, momentum=0.9),
               'adam': optim.Adam, 'adamw': optim.AdamW, 'rmsprop': optim.RMSprop}
 
+def _conv_block(c_in, c_out):
+    from maxine.nn.conv import Conv2d, BatchNorm2d
+    return [Conv2d(c_in, c_out, 3, padding=1), BatchNorm2d(c_out), nn.ReLU()]
+
 def make_model(name, n_classes):
-    "The models of `maxine-train`: 'linear' or 'mlp' (784-512-256, ReLU and dropout)"
+    "The models of `maxine-train`: 'linear', 'mlp' (784-512-256, ReLU and dropout) or 'cnn' (see 06_conv)"
     if name == 'linear': return nn.Sequential(nn.Linear(784, n_classes))
     if name == 'mlp':
         return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2),
                              nn.Linear(512, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, n_classes))
-    raise ValueError(f"unknown model {name!r}: expected 'linear' or 'mlp'")
+    if name == 'cnn':
+        from maxine.nn.conv import MaxPool2d
+        return nn.Sequential(nn.Unflatten(1, (1, 28, 28)), *_conv_block(1, 16), MaxPool2d(2), *_conv_block(16, 32), MaxPool2d(2),
+                             *_conv_block(32, 64), nn.Flatten(), nn.Dropout(0.25), nn.Linear(64 * 7 * 7, n_classes))
+    raise ValueError(f"unknown model {name!r}: expected 'linear', 'mlp' or 'cnn'")
 
-def make_dls(data, batch_size=64, seed=0, root=None):
+def make_dls(data, batch_size=64, seed=0, root=None, augment=False):
     "DataLoaders, number of classes and a description for '3v7' (the embedded sample), '3v7-full' or 'mnist'"
     if data == '3v7': x, y, xv, yv = mnist_3v7_sample(); n_classes, what = 2, '3 vs 7 (the embedded sample)'
     elif data == '3v7-full':
@@ -386,8 +394,9 @@ def make_dls(data, batch_size=64, seed=0, root=None):
     elif data == 'mnist': x, y, xv, yv = load_mnist(root); n_classes, what = 10, 'MNIST (60,000 training, 10,000 test images)'
     else: raise ValueError(f"unknown data {data!r}: expected '3v7', '3v7-full' or 'mnist'")
     tfm = Compose([ToFloat(), Normalize(MNIST_MEAN, MNIST_STD), FlattenImage()])
-    dls = DataLoaders.from_datasets(TensorDataset(x, y, transform=tfm), TensorDataset(xv, yv, transform=tfm), batch_size, seed=seed)
-    return dls, n_classes, what
+    train_tfm = Compose([RandomShift(2)] + tfm.transforms) if augment else tfm
+    dls = DataLoaders.from_datasets(TensorDataset(x, y, transform=train_tfm), TensorDataset(xv, yv, transform=tfm), batch_size, seed=seed)
+    return dls, n_classes, what + (', training images shifted by up to 2 pixels' if augment else '')
 
 def _positive(kind):
     def parse(text):
@@ -404,11 +413,14 @@ def parse_args(argv=None):
     p.add_argument('--data', choices=['3v7', '3v7-full', 'mnist'], default='3v7',
                    help="3v7: the embedded 3-vs-7 sample (no download); 3v7-full: all 3s and 7s of MNIST; mnist: all ten "
                         "digits. MNIST is read from MAXINE_DATA or the cache, or downloaded (default: %(default)s)")
-    p.add_argument('--model', choices=['linear', 'mlp'], default='mlp', help="linear: one layer; mlp: 784-512-256 with ReLU and dropout (default: %(default)s)")
+    p.add_argument('--model', choices=['linear', 'mlp', 'cnn'], default='mlp',
+                   help="linear: one layer; mlp: 784-512-256 with ReLU and dropout; cnn: three convolutions with BatchNorm, "
+                        "slow on a CPU: about a minute per MNIST epoch (default: %(default)s)")
     p.add_argument('--epochs', type=_positive(int), default=5, help="passes over the training data (default: %(default)s)")
     p.add_argument('--lr', type=_positive(float), default=2e-3, help="peak learning rate of the one-cycle schedule (default: %(default)s)")
     p.add_argument('--bs', type=_positive(int), default=64, help="batch size (default: %(default)s)")
     p.add_argument('--opt', choices=sorted(OPTIMIZERS), default='adamw', help="optimizer (sgd has momentum 0.9) (default: %(default)s)")
+    p.add_argument('--augment', action='store_true', help="shift training images randomly by up to 2 pixels each epoch")
     p.add_argument('--seed', type=int, default=0, help="random seed: the same seed gives the same weights (default: %(default)s)")
     p.add_argument('--save', metavar='PATH', help="save the trained weights (a state dict; .npz for NumPy's format) to PATH")
     p.add_argument('--plot', metavar='PATH', help="save the loss curves as a PNG image at PATH")
@@ -418,7 +430,7 @@ def parse_args(argv=None):
 def train(args):
     "Train as `args` (from `parse_args`) say; return the Learner"
     manual_seed(args.seed)
-    dls, n_classes, what = make_dls(args.data, args.bs, args.seed)
+    dls, n_classes, what = make_dls(args.data, args.bs, args.seed, augment=args.augment)
     learn = Learner(make_model(args.model, n_classes), dls, opt_func=OPTIMIZERS[args.opt], lr=args.lr, quiet=args.quiet)
     if not args.quiet: print(f"maxine-train: {args.model} on {what}, {args.epochs} epochs, {args.opt}, one-cycle to lr {args.lr}, batch {args.bs}, seed {args.seed}")
     learn.fit_one_cycle(args.epochs, args.lr)

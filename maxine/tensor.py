@@ -11,13 +11,13 @@ __all__ = ['float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', '
            'zeros_like', 'ones_like', 'arange', 'eye', 'randn', 'rand', 'randint', 'randn_like', 'GradcheckError',
            'gradcheck']
 
-# %% ../nbs/00_tensor.ipynb #0a1f4e65
+# %% ../nbs/00_tensor.ipynb #95ef2284
 import math
 from collections import namedtuple
 import numpy as np
 from fastcore.basics import patch
 
-# %% ../nbs/00_tensor.ipynb #d592a0fe
+# %% ../nbs/00_tensor.ipynb #3771fec9
 float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64, uint8 = np.int8, np.int16, np.int32, np.int64, np.uint8
 default_float = np.dtype(np.float32)
@@ -35,7 +35,7 @@ def _to_array(data, dtype=None):
     if dtype is None and not keeps_dtype and arr.dtype == np.float64: arr = arr.astype(default_float)
     return arr
 
-# %% ../nbs/00_tensor.ipynb #9e261cb3
+# %% ../nbs/00_tensor.ipynb #8161b43b
 class Tensor:
     "A NumPy array that remembers how it was computed, so that `backward()` can find its gradients"
     __slots__ = ('data', 'grad', 'requires_grad', '_parents', '_backward', '_op', '__weakref__')
@@ -83,12 +83,12 @@ class Tensor:
         elif self.requires_grad: extras += ', requires_grad=True'
         return f"{prefix}{body}{extras})"
 
-# %% ../nbs/00_tensor.ipynb #7ea9f62c
+# %% ../nbs/00_tensor.ipynb #0c7dcf54
 def tensor(data, requires_grad=False, dtype=None):
     "Make a `Tensor` from a number, a (nested) list, a NumPy array or anything with `__array__`"
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
-# %% ../nbs/00_tensor.ipynb #1607e60b
+# %% ../nbs/00_tensor.ipynb #a3b295b5
 _grad_enabled = True
 
 def is_grad_enabled():
@@ -114,7 +114,7 @@ class enable_grad(no_grad):
         global _grad_enabled
         self.prev, _grad_enabled = _grad_enabled, True
 
-# %% ../nbs/00_tensor.ipynb #5b640365
+# %% ../nbs/00_tensor.ipynb #308c5651
 def _make(data, parents=(), backward=None, op=''):
     "The output of an op: it records `parents` and `backward` only if a gradient can flow through it"
     if type(data) is not np.ndarray: data = np.asarray(data)   # NumPy reductions return scalars, not 0-d arrays
@@ -126,7 +126,7 @@ def _make(data, parents=(), backward=None, op=''):
         out.requires_grad, out._parents, out._backward, out._op = False, (), None, ''
     return out
 
-# %% ../nbs/00_tensor.ipynb #7a97b0b6
+# %% ../nbs/00_tensor.ipynb #03c7e55b
 def _as_tensor(x, like):
     "`x` as a Tensor; a Python number takes the dtype of `like`"
     if isinstance(x, Tensor): return x
@@ -143,7 +143,7 @@ def _broadcast(fn, a, b, op):
     try: return fn(a.data, b.data)
     except ValueError: raise ValueError(f"{op}: shapes {a.shape} and {b.shape} can't be broadcast together") from None
 
-# %% ../nbs/00_tensor.ipynb #587b7d6f
+# %% ../nbs/00_tensor.ipynb #556cd71e
 def unbroadcast(grad, shape):
     "Sum `grad` down to `shape`, undoing NumPy broadcasting"
     if grad.shape == shape: return grad
@@ -153,7 +153,7 @@ def unbroadcast(grad, shape):
     if ones: grad = grad.sum(axis=ones, keepdims=True)
     return grad
 
-# %% ../nbs/00_tensor.ipynb #24842e69
+# %% ../nbs/00_tensor.ipynb #3619b74f
 @patch
 def __add__(self:Tensor, other):
     a, b = self, _as_tensor(other, self)
@@ -197,7 +197,7 @@ def __rmul__(self:Tensor, other): return _as_tensor(other, self) * self
 @patch
 def __rtruediv__(self:Tensor, other): return _as_tensor(other, self) / self
 
-# %% ../nbs/00_tensor.ipynb #9aba0ca4
+# %% ../nbs/00_tensor.ipynb #d5682fa4
 @patch
 def __pow__(self:Tensor, exponent):
     a = self
@@ -214,7 +214,7 @@ def __pow__(self:Tensor, exponent):
 @patch
 def __rpow__(self:Tensor, base): return _as_tensor(base, self) ** self
 
-# %% ../nbs/00_tensor.ipynb #55e3840b
+# %% ../nbs/00_tensor.ipynb #304daff1
 def _compare(fn, op):
     def compare(self, other):
         return _make(_broadcast(fn, self, _as_tensor(other, self), op))
@@ -225,7 +225,7 @@ Tensor.__lt__, Tensor.__le__ = _compare(np.less, 'lt'), _compare(np.less_equal, 
 Tensor.__gt__, Tensor.__ge__ = _compare(np.greater, 'gt'), _compare(np.greater_equal, 'ge')
 Tensor.__eq__, Tensor.__ne__ = _compare(np.equal, 'eq'), _compare(np.not_equal, 'ne')
 
-# %% ../nbs/00_tensor.ipynb #bb00ec00
+# %% ../nbs/00_tensor.ipynb #177d858e
 def _unary(self, out_data, grad_fn, op):
     "Make the output of an elementwise function whose backward is `g * grad_fn(out)`"
     def backward(g): return (g * grad_fn(out.data),)
@@ -259,7 +259,7 @@ def abs(self:Tensor):
 @patch
 def relu(self:Tensor):
     x = self
-    def backward(g): return (g * (x.data > 0),)
+    def backward(g): return (g * (x.data > 0),)     # multiplying by the mask is much faster than np.where here
     return _make(np.maximum(x.data, 0), (x,), backward, 'relu')
 
 @patch
@@ -277,7 +277,7 @@ def clamp(self:Tensor, min=None, max=None):
 Tensor.__abs__ = Tensor.abs
 Tensor.clip = Tensor.clamp
 
-# %% ../nbs/00_tensor.ipynb #f1a31c6a
+# %% ../nbs/00_tensor.ipynb #f1a399cf
 def where(condition, input, other):
     "Elementwise `input` where `condition` is true, else `other`"
     cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
@@ -308,7 +308,7 @@ maximum, minimum = _choose(np.maximum, 'maximum'), _choose(np.minimum, 'minimum'
 Tensor.maximum, Tensor.minimum = maximum, minimum
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/00_tensor.ipynb #64664c76
+# %% ../nbs/00_tensor.ipynb #8c3ac06a
 @patch
 def __matmul__(self:Tensor, other):
     a, b = self, (other if isinstance(other, Tensor) else Tensor(other))
@@ -332,7 +332,7 @@ def __rmatmul__(self:Tensor, other): return Tensor(other) @ self
 
 Tensor.matmul = Tensor.__matmul__
 
-# %% ../nbs/00_tensor.ipynb #ee7477d7
+# %% ../nbs/00_tensor.ipynb #21edc3a7
 def _dim(dim, axis):
     "Reductions take `dim` (PyTorch) or `axis` (NumPy)"
     if axis is not None:
@@ -366,7 +366,7 @@ def mean(self:Tensor, dim=None, keepdim=False, *, axis=None):
     def backward(g): return (_expand_reduced(g / count, x.shape, dim, keepdim),)
     return _make(x.data.mean(axis=dim, keepdims=keepdim), (x,), backward, 'mean')
 
-# %% ../nbs/00_tensor.ipynb #6690aba6
+# %% ../nbs/00_tensor.ipynb #4eb218e9
 MinMax = namedtuple('MinMax', ['values', 'indices'])
 
 def _extreme(x, dim, keepdim, find_index, reduce, op):
@@ -409,7 +409,7 @@ def argmin(self:Tensor, dim=None, keepdim=False, *, axis=None):
     dim = _dim(dim, axis)
     return _make(np.argmin(self.data, axis=dim, keepdims=keepdim and dim is not None))
 
-# %% ../nbs/00_tensor.ipynb #f2fd0a7a
+# %% ../nbs/00_tensor.ipynb #0edbc67b
 @patch
 def var(self:Tensor, dim=None, correction=1, keepdim=False, *, unbiased=None, axis=None):
     "Variance over `dim`, dividing by `n - correction`"
@@ -423,7 +423,7 @@ def std(self:Tensor, dim=None, correction=1, keepdim=False, *, unbiased=None, ax
     "Standard deviation over `dim`, the square root of `var`"
     return self.var(dim, correction, keepdim, unbiased=unbiased, axis=axis).sqrt()
 
-# %% ../nbs/00_tensor.ipynb #3d582957
+# %% ../nbs/00_tensor.ipynb #c5aa1590
 def _shifted(x, dim):
     "`x` minus its max along `dim` (kept finite when the max is infinite)"
     m = x.max(axis=dim, keepdims=True)
@@ -458,7 +458,7 @@ def log_softmax(self:Tensor, dim=-1):
     def backward(g): return (g - np.exp(out_data) * g.sum(axis=dim, keepdims=True),)
     return _make(out_data, (x,), backward, 'log_softmax')
 
-# %% ../nbs/00_tensor.ipynb #1f8fc75e
+# %% ../nbs/00_tensor.ipynb #0df9fcc4
 def _shape_args(shape):
     "Accept `f(2, 3)` as well as `f((2, 3))`"
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
@@ -514,7 +514,7 @@ def unsqueeze(self:Tensor, dim):
         raise IndexError(f"unsqueeze: dim {dim} is out of range for a tensor with {self.ndim} dimensions")
     return self.reshape(np.expand_dims(self.data, dim).shape)
 
-# %% ../nbs/00_tensor.ipynb #167f1ec5
+# %% ../nbs/00_tensor.ipynb #c970c978
 def _index_key(key):
     "Replace tensors (and lists) inside an index with NumPy arrays"
     if isinstance(key, Tensor): return key.data
@@ -537,7 +537,7 @@ def __getitem__(self:Tensor, key):
         return (grad,)
     return _make(x.data[key], (x,), backward, 'index')
 
-# %% ../nbs/00_tensor.ipynb #356ee5e2
+# %% ../nbs/00_tensor.ipynb #253c7109
 def cat(tensors, dim=0):
     "Join tensors along an existing dimension `dim`"
     tensors = tuple(t if isinstance(t, Tensor) else Tensor(t) for t in tensors)
@@ -555,7 +555,7 @@ def stack(tensors, dim=0):
     def backward(g): return tuple(np.take(g, i, axis=dim) for i in range(len(tensors)))
     return _make(out_data, tensors, backward, 'stack')
 
-# %% ../nbs/00_tensor.ipynb #a21134c4
+# %% ../nbs/00_tensor.ipynb #3277dc59
 @patch
 def detach(self:Tensor):
     "The same data, cut from the graph"
@@ -572,7 +572,7 @@ Tensor.float = lambda self: self.to(np.float32)
 Tensor.double = lambda self: self.to(np.float64)
 Tensor.long = lambda self: self.to(np.int64)
 
-# %% ../nbs/00_tensor.ipynb #0559d4d2
+# %% ../nbs/00_tensor.ipynb #cfe6cd5c
 @patch
 def __getstate__(self:Tensor): return {'data': self.data, 'requires_grad': self.requires_grad}
 
@@ -581,7 +581,7 @@ def __setstate__(self:Tensor, state):
     self.data, self.requires_grad = state['data'], state['requires_grad']
     self.grad, self._parents, self._backward, self._op = None, (), None, ''
 
-# %% ../nbs/00_tensor.ipynb #0f69c03a
+# %% ../nbs/00_tensor.ipynb #78facfcb
 def _topological_order(root):
     "Nodes that need a gradient, each after every node it was computed from"
     order, visited, stack = [], set(), [(root, False)]
@@ -629,7 +629,7 @@ def backward(self:Tensor, gradient=None, retain_graph=False):
             grads[key] = grads[key] + parent_grad if key in grads else parent_grad
         if not retain_graph: node._parents, node._backward = (), _freed
 
-# %% ../nbs/00_tensor.ipynb #9692c354
+# %% ../nbs/00_tensor.ipynb #ba2bb5e4
 def graph_lines(t, depth=0):
     "Lines describing the graph that produced `t`, its inputs indented below it"
     kind = t._op if t._op else ('leaf' if t.requires_grad else 'constant')
@@ -641,7 +641,7 @@ def print_graph(t):
     "Print the graph that produced `t`"
     print('\n'.join(graph_lines(t)))
 
-# %% ../nbs/00_tensor.ipynb #4def9e44
+# %% ../nbs/00_tensor.ipynb #68aab8be
 _generator = np.random.default_rng()
 
 def manual_seed(seed):
@@ -703,7 +703,7 @@ def randn_like(t, dtype=None, requires_grad=False):
     "Standard normal samples of the shape of `t`"
     return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
-# %% ../nbs/00_tensor.ipynb #5a3e9e79
+# %% ../nbs/00_tensor.ipynb #20f88a76
 class GradcheckError(AssertionError): "Analytic and numerical gradients disagree"
 
 def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):

@@ -186,3 +186,13 @@ def test_seeded_runs_are_reproducible():
     a = train(parse_args(['--epochs', '1', '--quiet', '--seed', '7'])).model.state_dict()
     b = train(parse_args(['--epochs', '1', '--quiet', '--seed', '7'])).model.state_dict()
     for k in a: np.testing.assert_array_equal(a[k].data, b[k].data)
+
+
+def test_models_of_the_command():
+    from maxine.learner import make_model
+    x = tensor(np.zeros((2, 784), np.float32))
+    for name, n_weights in [('linear', 7_850), ('mlp', 535_818), ('cnn', 54_890)]:
+        model = make_model(name, 10)
+        assert model(x).shape == (2, 10)
+        assert sum(p.numel() for p in model.parameters()) == n_weights, name
+    with pytest.raises(ValueError, match="expected 'linear', 'mlp' or 'cnn'"): make_model('resnet', 10)

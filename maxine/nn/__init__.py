@@ -6,16 +6,16 @@ Docs: https://maxine-dl.github.io/maxine/nn.html.md"""
 
 # %% auto #0
 __all__ = ['IncompatibleKeys', 'Parameter', 'Module', 'Linear', 'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'GELU', 'SiLU', 'Softmax',
-           'LogSoftmax', 'Identity', 'Flatten', 'Dropout', 'ModuleList', 'Sequential']
+           'LogSoftmax', 'Identity', 'Flatten', 'Unflatten', 'Dropout', 'ModuleList', 'Sequential']
 
-# %% ../../nbs/01_nn.ipynb #f298e66a
+# %% ../../nbs/01_nn.ipynb #995c830c
 import math
 from collections import OrderedDict, namedtuple
 import numpy as np
 from fastcore.basics import patch
 from ..tensor import Tensor, tensor, default_generator
 
-# %% ../../nbs/01_nn.ipynb #5e9bb610
+# %% ../../nbs/01_nn.ipynb #9357c7a7
 class Parameter(Tensor):
     "A Tensor that is a weight of a Module: it requires grad, and modules register it when assigned"
     __slots__ = ()
@@ -24,7 +24,7 @@ class Parameter(Tensor):
 
     def __repr__(self): return 'Parameter containing:\n' + super().__repr__()
 
-# %% ../../nbs/01_nn.ipynb #65c9eda4
+# %% ../../nbs/01_nn.ipynb #b1721d51
 IncompatibleKeys = namedtuple('IncompatibleKeys', ['missing_keys', 'unexpected_keys', 'mismatched_keys'])
 
 class Module:
@@ -57,7 +57,7 @@ class Module:
 
     def __call__(self, *args, **kwargs): return self.forward(*args, **kwargs)
 
-# %% ../../nbs/01_nn.ipynb #0e6e5674
+# %% ../../nbs/01_nn.ipynb #d668b85e
 def _named_modules(module, prefix=''):
     yield prefix, module
     for name, child in module._modules.items():
@@ -123,7 +123,7 @@ def zero_grad(self:Module, set_to_none=True):
         if set_to_none: p.grad = None
         elif p.grad is not None: p.grad.data[...] = 0
 
-# %% ../../nbs/01_nn.ipynb #299dcd6a
+# %% ../../nbs/01_nn.ipynb #c833b2ea
 def _state_items(module):
     "(name, tensor) for every parameter and persistent buffer"
     yield from module.named_parameters()
@@ -153,7 +153,7 @@ def load_state_dict(self:Module, state_dict, strict=True):
         if k in values and k not in mismatched: t.data[...] = values[k]
     return IncompatibleKeys(missing, unexpected, mismatched)
 
-# %% ../../nbs/01_nn.ipynb #8d57e2f1
+# %% ../../nbs/01_nn.ipynb #9e33baa3
 @patch
 def __repr__(self:Module):
     lines = [f"({name}): " + repr(child).replace('\n', '\n  ') for name, child in self._modules.items()]
@@ -165,7 +165,7 @@ def extra_repr(self:Module):
     "The settings a module shows in its repr (override it)"
     return ''
 
-# %% ../../nbs/01_nn.ipynb #cf95b256
+# %% ../../nbs/01_nn.ipynb #52437d21
 import maxine.nn.functional as F
 from . import functional, init, utils
 
@@ -187,7 +187,7 @@ class Linear(Module):
     def forward(self, x): return F.linear(_as_tensor(x), self.w, self.b)
     def extra_repr(self): return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.b is not None}"
 
-# %% ../../nbs/01_nn.ipynb #acbfea3a
+# %% ../../nbs/01_nn.ipynb #2bed6f3a
 class ReLU(Module):
     "max(0, x)"
     def forward(self, x): return F.relu(x)
@@ -244,6 +244,17 @@ class Flatten(Module):
     def forward(self, x): return _as_tensor(x).flatten(self.start_dim, self.end_dim)
     def extra_repr(self): return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
+class Unflatten(Module):
+    "Split dimension `dim` into `unflattened_size`, e.g. (N, 784) to (N, 1, 28, 28)"
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+    def forward(self, x):
+        x = _as_tensor(x)
+        dim = self.dim % x.ndim
+        return x.reshape(x.shape[:dim] + self.unflattened_size + x.shape[dim + 1:])
+    def extra_repr(self): return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
 class Dropout(Module):
     "Randomly zero elements with probability p while training; identity in eval mode"
     def __init__(self, p=0.5):
@@ -253,7 +264,7 @@ class Dropout(Module):
     def forward(self, x): return F.dropout(x, self.p, self.training)
     def extra_repr(self): return f"p={self.p}"
 
-# %% ../../nbs/01_nn.ipynb #d4249634
+# %% ../../nbs/01_nn.ipynb #a34a7dae
 class ModuleList(Module):
     "A list of modules whose parameters are registered"
     def __init__(self, modules=()):

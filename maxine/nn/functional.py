@@ -7,7 +7,7 @@ Docs: https://maxine-dl.github.io/maxine/nn_functional.html.md"""
 # %% auto #0
 __all__ = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'log_softmax', 'leaky_relu', 'silu', 'gelu', 'dropout']
 
-# %% ../../nbs/01a_nn_functional.ipynb #afaf4ce8
+# %% ../../nbs/01a_nn_functional.ipynb #5799a646
 import math
 import numpy as np
 from ..tensor import Tensor, where, default_generator, _make

@@ -8,7 +8,7 @@ Docs: https://maxine-dl.github.io/maxine/nn_init.html.md"""
 __all__ = ['calculate_gain', 'uniform_', 'normal_', 'constant_', 'zeros_', 'ones_', 'xavier_uniform_', 'xavier_normal_',
            'kaiming_uniform_', 'kaiming_normal_']
 
-# %% ../../nbs/01b_nn_init.ipynb #9d5af086
+# %% ../../nbs/01b_nn_init.ipynb #9b6e54c7
 import math
 import numpy as np
 from ..tensor import Tensor, no_grad, default_generator

@@ -8,12 +8,12 @@ Docs: https://maxine-dl.github.io/maxine/optim.html.md"""
 # %% auto #0
 __all__ = ['Optimizer', 'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']
 
-# %% ../../nbs/03_optim.ipynb #19f84e3a
+# %% ../../nbs/03_optim.ipynb #5035014e
 import math
 import numpy as np
 from ..tensor import Tensor
 
-# %% ../../nbs/03_optim.ipynb #6fd18fed
+# %% ../../nbs/03_optim.ipynb #b3b8509f
 class Optimizer:
     "Base class: holds param groups (parameters with their options) and per-parameter state"
     def __init__(self, params, defaults):
@@ -50,6 +50,13 @@ class Optimizer:
             for p in group['params']:
                 if p.grad is not None: self.update(p.data, p.grad.data, self.state.setdefault(p, {}), group)
 
+    def scratch(self, param):
+        "A work array shaped like `param`, reused at every step so that updates allocate nothing (not saved)"
+        buffers = self.__dict__.setdefault('_scratch', {})
+        buf = buffers.get(id(param))
+        if buf is None or buf.shape != param.shape or buf.dtype != param.dtype: buf = buffers[id(param)] = np.empty_like(param)
+        return buf
+
     def update(self, param, grad, state, group):
         "Change the array `param` in place, given its gradient, its state dict and its group's options"
         raise NotImplementedError
@@ -59,7 +66,7 @@ class Optimizer:
                          for i, g in enumerate(self.param_groups))
         return f"{type(self).__name__}({groups}\n)"
 
-# %% ../../nbs/03_optim.ipynb #0c2c08d7
+# %% ../../nbs/03_optim.ipynb #707c2cca
 def _copy_state(state):
     return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in state.items()}
 
@@ -85,7 +92,7 @@ def _load_state_dict(self, state_dict):
 
 Optimizer.state_dict, Optimizer.load_state_dict = _state_dict, _load_state_dict
 
-# %% ../../nbs/03_optim.ipynb #89263431
+# %% ../../nbs/03_optim.ipynb #71aecfb9
 class SGD(Optimizer):
     "Stochastic gradient descent, with optional momentum, Nesterov momentum and weight decay"
     def __init__(self, params, lr=1e-3, momentum=0., dampening=0., weight_decay=0., nesterov=False, maximize=False):
@@ -96,19 +103,21 @@ class SGD(Optimizer):
                                       nesterov=nesterov, maximize=maximize))
 
     def update(self, param, grad, state, group):
-        if group['maximize']: grad = -grad
-        if group['weight_decay']: grad = grad + group['weight_decay'] * param
-        momentum = group['momentum']
+        tmp, momentum = self.scratch(param), group['momentum']
+        np.multiply(grad, -1 if group['maximize'] else 1, out=tmp)                 # tmp = the direction to step against
+        if group['weight_decay']: tmp += group['weight_decay'] * param
         if momentum:
             buf = state.get('momentum_buffer')
-            if buf is None: buf = state['momentum_buffer'] = grad.copy()
+            if buf is None: buf = state['momentum_buffer'] = tmp.copy()
             else:
                 buf *= momentum
-                buf += (1 - group['dampening']) * grad
-            grad = grad + momentum * buf if group['nesterov'] else buf
-        param -= group['lr'] * grad
+                buf += tmp if group['dampening'] == 0 else (1 - group['dampening']) * tmp
+            if group['nesterov']: tmp += momentum * buf
+            else: tmp[...] = buf
+        tmp *= group['lr']
+        param -= tmp
 
-# %% ../../nbs/03_optim.ipynb #b550c678
+# %% ../../nbs/03_optim.ipynb #494f2aaa
 class Adam(Optimizer):
     "Adam: steps scaled by running averages of the gradient and of its square"
     decoupled_weight_decay = False
@@ -123,18 +132,19 @@ class Adam(Optimizer):
         lr, (beta1, beta2), wd = group['lr'], group['betas'], group['weight_decay']
         if group['maximize']: grad = -grad
         if wd and self.decoupled_weight_decay: param *= 1 - lr * wd
-        elif wd: grad = grad + wd * param
+        elif wd: grad = grad + wd * param                    # a new array: the scratch is needed below
         if not state:
             state.update(step=0, exp_avg=np.zeros_like(param), exp_avg_sq=np.zeros_like(param))
             if group['amsgrad']: state['max_exp_avg_sq'] = np.zeros_like(param)
         state['step'] += 1
-        m, v = state['exp_avg'], state['exp_avg_sq']
-        m *= beta1; m += (1 - beta1) * grad
-        v *= beta2; v += (1 - beta2) * grad * grad
+        m, v, tmp = state['exp_avg'], state['exp_avg_sq'], self.scratch(param)
+        m *= beta1; np.multiply(grad, 1 - beta1, out=tmp); m += tmp                    # m = b1 m + (1 - b1) g
+        v *= beta2; np.multiply(grad, grad, out=tmp); tmp *= 1 - beta2; v += tmp         # v = b2 v + (1 - b2) g^2
         if group['amsgrad']: v = np.maximum(state['max_exp_avg_sq'], v, out=state['max_exp_avg_sq'])
         bias_correction1, bias_correction2 = 1 - beta1 ** state['step'], 1 - beta2 ** state['step']
-        denom = np.sqrt(v) / math.sqrt(bias_correction2) + group['eps']
-        param -= (lr / bias_correction1) * m / denom
+        np.sqrt(v, out=tmp); tmp *= 1 / math.sqrt(bias_correction2); tmp += group['eps']  # denominator
+        np.divide(m, tmp, out=tmp); tmp *= lr / bias_correction1
+        param -= tmp
 
 class AdamW(Adam):
     "Adam with decoupled weight decay (default 0.01, as in PyTorch)"
@@ -142,7 +152,7 @@ class AdamW(Adam):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, maximize=False):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize)
 
-# %% ../../nbs/03_optim.ipynb #673620a0
+# %% ../../nbs/03_optim.ipynb #99093641
 class RMSprop(Optimizer):
     "Steps divided by a running root-mean-square of the gradient"
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0., momentum=0., centered=False, maximize=False):
@@ -188,5 +198,5 @@ class Adagrad(Optimizer):
         lr = group['lr'] / (1 + (state['step'] - 1) * group['lr_decay'])
         param -= lr * grad / (np.sqrt(state['sum']) + group['eps'])
 
-# %% ../../nbs/03_optim.ipynb #5e28e425
+# %% ../../nbs/03_optim.ipynb #e39c6c58
 from . import lr_scheduler

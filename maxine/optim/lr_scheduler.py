@@ -7,7 +7,7 @@ Docs: https://maxine-dl.github.io/maxine/lr_scheduler.html.md"""
 # %% auto #0
 __all__ = ['LRScheduler', 'LambdaLR', 'StepLR', 'ExponentialLR', 'CosineAnnealingLR', 'OneCycleLR']
 
-# %% ../../nbs/03a_lr_scheduler.ipynb #256d4932
+# %% ../../nbs/03a_lr_scheduler.ipynb #96dbec05
 import math
 
 class LRScheduler:
@@ -71,7 +71,7 @@ class CosineAnnealingLR(LRScheduler):
         cos = (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
         return [self.eta_min + (base - self.eta_min) * cos for base in self.base_lrs]
 
-# %% ../../nbs/03a_lr_scheduler.ipynb #d431942e
+# %% ../../nbs/03a_lr_scheduler.ipynb #7f0c6ece
 def _cos_anneal(start, end, pct): return end + (start - end) / 2 * (math.cos(math.pi * pct) + 1)
 def _linear_anneal(start, end, pct): return start + (end - start) * pct
 

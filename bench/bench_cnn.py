@@ -1,0 +1,72 @@
+"""One training epoch of the MNIST CNN (`maxine-train --model cnn`) in maxine beside the same network in PyTorch.
+
+    MAXINE_DATA=../shared/data/mnist python bench/bench_cnn.py [--batches N]
+
+Same layers, same starting weights, same batches (64 images), AdamW, float32. --batches times only the first N
+batches of the epoch (both libraries alike) and scales the time to a whole epoch."""
+import argparse, os, platform, time
+import numpy as np
+import torch
+import maxine
+from maxine import nn, optim
+import maxine.nn.functional as F
+from maxine.learner import make_model, make_dls
+
+def torch_twin(model):
+    "The same network in PyTorch, with the same weights (maxine's Linear weight is the transpose of torch's)"
+    layers = []
+    for m in model:
+        name = type(m).__name__
+        if name == 'Unflatten': layers.append(torch.nn.Unflatten(m.dim, m.unflattened_size))
+        elif name == 'Conv2d':
+            t = torch.nn.Conv2d(m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding)
+            with torch.no_grad(): t.weight.copy_(torch.tensor(m.weight.data)); t.bias.copy_(torch.tensor(m.bias.data))
+            layers.append(t)
+        elif name == 'BatchNorm2d': layers.append(torch.nn.BatchNorm2d(m.num_features))
+        elif name == 'ReLU': layers.append(torch.nn.ReLU())
+        elif name == 'MaxPool2d': layers.append(torch.nn.MaxPool2d(m.kernel_size))
+        elif name == 'AdaptiveAvgPool2d': layers.append(torch.nn.AdaptiveAvgPool2d(m.output_size))
+        elif name == 'Flatten': layers.append(torch.nn.Flatten())
+        elif name == 'Dropout': layers.append(torch.nn.Dropout(m.p))
+        elif name == 'Linear':
+            t = torch.nn.Linear(m.in_features, m.out_features)
+            with torch.no_grad(): t.weight.copy_(torch.tensor(m.w.data.T)); t.bias.copy_(torch.tensor(m.b.data))
+            layers.append(t)
+        else: raise TypeError(f"no PyTorch twin for {name}")
+    return torch.nn.Sequential(*layers)
+
+def epoch_seconds(step, dl, batches):
+    n = len(dl) if batches is None else min(batches, len(dl))
+    start = time.perf_counter()
+    for i, (xb, yb) in enumerate(dl):
+        if i == n: break
+        step(xb, yb)
+    return (time.perf_counter() - start) * len(dl) / n
+
+def main(batches=None):
+    maxine.manual_seed(0)
+    dls, _, _ = make_dls('mnist', 64, 0)
+    model = make_model('cnn', 10)
+    twin = torch_twin(model)
+    opt = optim.AdamW(model.parameters(), lr=1e-3)
+    def maxine_step(xb, yb):
+        loss = F.cross_entropy(model(xb), yb); opt.zero_grad(); loss.backward(); opt.step()
+    topt = torch.optim.AdamW(twin.parameters(), lr=1e-3)
+    def torch_step(xb, yb):
+        loss = torch.nn.functional.cross_entropy(twin(torch.from_numpy(xb.data)), torch.from_numpy(yb.data))
+        topt.zero_grad(); loss.backward(); topt.step()
+    m = epoch_seconds(maxine_step, dls.train, batches)
+    t = epoch_seconds(torch_step, dls.train, batches)
+    print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, NumPy {np.__version__}, "
+          f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads), maxine {maxine.__version__}\n")
+    what = 'one epoch' if batches is None else f'one epoch, scaled from {min(batches, len(dls.train))} batches'
+    print(f"| MNIST CNN, batch 64, {what} | seconds |")
+    print("|---|---:|")
+    print(f"| maxine | {m:.1f} |")
+    print(f"| PyTorch | {t:.1f} |")
+    print(f"| maxine / PyTorch | {m / t:.2f} |")
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--batches', type=int, default=None, help='time only the first N batches and scale to an epoch')
+    main(p.parse_args().batches)

@@ -1,0 +1,151 @@
+"maxine.nn.conv beside torch: convolution, pooling and normalisation, values and gradients in float64."
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+from hypothesis import given, assume, strategies as st
+
+import maxine
+from maxine import nn, tensor
+import maxine.nn.functional as F
+from helpers import check_against_torch
+
+seeds = st.integers(0, 2**32 - 1)
+
+
+def randn(seed, shape): return np.random.default_rng(seed).standard_normal(shape)
+
+
+@st.composite
+def conv_case(draw):
+    groups = draw(st.sampled_from([1, 1, 2, 3]))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    h, w = draw(st.integers(1, 7)), draw(st.integers(1, 7))
+    assume(h + 2 * padding[0] >= (kh - 1) * dilation[0] + 1 and w + 2 * padding[1] >= (kw - 1) * dilation[1] + 1)
+    return dict(n=draw(st.integers(1, 3)), c_in=c_in, c_out=c_out, kernel=(kh, kw), stride=stride, padding=padding,
+                dilation=dilation, groups=groups, h=h, w=w, bias=draw(st.booleans()), seed=draw(seeds))
+
+
+@given(conv_case())
+def test_conv2d_matches_torch(case):
+    c = case
+    x = randn(c['seed'], (c['n'], c['c_in'], c['h'], c['w']))
+    weight = randn(c['seed'] + 1, (c['c_out'], c['c_in'] // c['groups']) + c['kernel'])
+    arrays = [x, weight] + ([randn(c['seed'] + 2, c['c_out'])] if c['bias'] else [])
+    kwargs = dict(stride=c['stride'], padding=c['padding'], dilation=c['dilation'], groups=c['groups'])
+    check_against_torch(lambda *a: F.conv2d(a[0], a[1], a[2] if len(a) > 2 else None, **kwargs), *arrays,
+                        torch_fn=lambda *a: TF.conv2d(a[0], a[1], a[2] if len(a) > 2 else None, **kwargs))
+
+
+def test_conv2d_module_matches_torch_and_inits_like_it():
+    maxine.manual_seed(0)
+    ours = nn.Conv2d(4, 6, (3, 2), stride=2, padding=1, groups=2, dtype=np.float64)
+    theirs = torch.nn.Conv2d(4, 6, (3, 2), stride=2, padding=1, groups=2).double()
+    with torch.no_grad(): theirs.weight.copy_(torch.tensor(ours.weight.data)); theirs.bias.copy_(torch.tensor(ours.bias.data))
+    check_against_torch(ours, randn(0, (2, 4, 7, 6)), torch_fn=theirs)
+    bound = 1 / np.sqrt(2 * 3 * 2)
+    assert ours.weight.shape == (6, 2, 3, 2) and np.abs(ours.weight.data).max() <= bound
+    assert np.abs(ours.weight.data).max() > 0.8 * bound
+    with pytest.raises(ValueError, match='divisible by groups'): nn.Conv2d(3, 4, 3, groups=2)
+
+
+@st.composite
+def pool_case(draw):
+    k = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    padding = (draw(st.integers(0, k[0] // 2)), draw(st.integers(0, k[1] // 2)))
+    h, w = draw(st.integers(k[0], 8)), draw(st.integers(k[1], 8))
+    return dict(k=k, stride=stride, padding=padding, shape=(draw(st.integers(1, 2)), draw(st.integers(1, 3)), h, w), seed=draw(seeds))
+
+
+@given(pool_case())
+def test_max_pool2d_matches_torch(case):
+    kw = dict(kernel_size=case['k'], stride=case['stride'], padding=case['padding'])
+    check_against_torch(lambda x: F.max_pool2d(x, **kw), randn(case['seed'], case['shape']), torch_fn=lambda x: TF.max_pool2d(x, **kw))
+
+
+def test_max_pool2d_dilation_and_module():
+    check_against_torch(lambda x: F.max_pool2d(x, 2, 1, 0, 2), randn(0, (1, 2, 6, 6)), torch_fn=lambda x: TF.max_pool2d(x, 2, 1, 0, 2))
+    check_against_torch(nn.MaxPool2d(2), randn(1, (2, 3, 6, 5)), torch_fn=torch.nn.MaxPool2d(2))
+
+
+@given(pool_case())
+def test_avg_pool2d_matches_torch(case):
+    kw = dict(kernel_size=case['k'], stride=case['stride'], padding=case['padding'])
+    check_against_torch(lambda x: F.avg_pool2d(x, **kw), randn(case['seed'], case['shape']), torch_fn=lambda x: TF.avg_pool2d(x, **kw))
+
+
+@pytest.mark.parametrize('size,out', [((7, 7), 1), ((7, 5), (3, 2)), ((6, 6), 3), ((5, 9), (5, 4))])
+def test_adaptive_avg_pool2d_matches_torch(size, out):
+    check_against_torch(nn.AdaptiveAvgPool2d(out), randn(0, (2, 3) + size), torch_fn=torch.nn.AdaptiveAvgPool2d(out))
+
+
+@pytest.mark.parametrize('cls,torch_cls,shape', [(nn.BatchNorm1d, torch.nn.BatchNorm1d, (6, 4)),
+                                                 (nn.BatchNorm1d, torch.nn.BatchNorm1d, (5, 4, 3)),
+                                                 (nn.BatchNorm2d, torch.nn.BatchNorm2d, (4, 4, 3, 5))])
+@pytest.mark.parametrize('momentum', [0.1, 0.5, None])
+def test_batch_norm_train_eval_and_running_stats(cls, torch_cls, shape, momentum):
+    ours, theirs = cls(4, momentum=momentum), torch_cls(4, momentum=momentum).double()
+    for k in ('weight', 'bias'):
+        value = randn(hash(k) % 100, 4)
+        getattr(ours, k).data = value.copy()
+        with torch.no_grad(): getattr(theirs, k).copy_(torch.tensor(value))
+    ours.running_mean.data = ours.running_mean.data.astype(np.float64); ours.running_var.data = ours.running_var.data.astype(np.float64)
+    for step in range(3):                                  # training: batch statistics, gradients, running statistics
+        check_against_torch(ours, 2 * randn(step, shape) + 3, torch_fn=theirs)
+        np.testing.assert_allclose(ours.running_mean.data, theirs.running_mean.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(ours.running_var.data, theirs.running_var.numpy(), rtol=1e-10)
+    assert ours.num_batches_tracked.item() == theirs.num_batches_tracked.item() == 3
+    ours.eval(); theirs.eval()
+    check_against_torch(ours, randn(9, shape), torch_fn=theirs)
+
+
+def test_batch_norm_errors_and_state():
+    bn = nn.BatchNorm2d(3)
+    with pytest.raises(ValueError, match=r'input has 2 channels'): bn(tensor(np.zeros((2, 2, 4, 4), np.float32)))
+    with pytest.raises(ValueError, match=r'\(N, C, H, W\)'): bn(tensor(np.zeros((2, 3), np.float32)))
+    with pytest.raises(ValueError, match='more than one value per channel'): nn.BatchNorm1d(3)(tensor(np.zeros((1, 3), np.float32)))
+    assert list(bn.state_dict()) == ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
+    other = nn.BatchNorm2d(3)
+    bn.running_mean.data[:] = 5
+    other.load_state_dict(bn.state_dict())
+    assert (other.running_mean.data == 5).all()
+
+
+@pytest.mark.parametrize('shape,normalized', [((4, 5), 5), ((2, 3, 4), (3, 4)), ((2, 3, 4), [4])])
+def test_layer_norm_matches_torch(shape, normalized):
+    ours, theirs = nn.LayerNorm(normalized), torch.nn.LayerNorm(normalized).double()
+    value = randn(1, ours.weight.shape)
+    ours.weight.data = value.copy(); ours.bias.data = value.copy() / 2
+    with torch.no_grad(): theirs.weight.copy_(torch.tensor(value)); theirs.bias.copy_(torch.tensor(value / 2))
+    check_against_torch(ours, randn(0, shape), torch_fn=theirs)
+    with pytest.raises(ValueError, match='does not end with'): nn.LayerNorm(7)(tensor(np.zeros((2, 3))))
+
+
+def test_small_cnn_matches_torch_end_to_end():
+    maxine.manual_seed(0)
+    ours = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, dtype=np.float64), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(4, 6, 3, dtype=np.float64), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3, dtype=np.float64))
+    theirs = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                 torch.nn.Conv2d(4, 6, 3), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(6, 3)).double()
+    with torch.no_grad():
+        for i in (0, 3):
+            theirs[i].weight.copy_(torch.tensor(ours[i].weight.data)); theirs[i].bias.copy_(torch.tensor(ours[i].bias.data))
+        theirs[6].weight.copy_(torch.tensor(ours[6].w.data.T)); theirs[6].bias.copy_(torch.tensor(ours[6].b.data))
+    x = randn(3, (2, 1, 8, 8))
+    out, expected = ours(tensor(x)), theirs(torch.tensor(x))
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-9, atol=1e-12)
+    out.sum().backward(); expected.sum().backward()
+    np.testing.assert_allclose(ours[0].weight.grad.data, theirs[0].weight.grad.numpy(), rtol=1e-8, atol=1e-12)
+
+
+def test_conv_keeps_float32():
+    layer = nn.Conv2d(2, 3, 3)
+    x = tensor(np.ones((1, 2, 5, 5), np.float32), requires_grad=True)
+    y = F.max_pool2d(layer(x), 2)
+    y.sum().backward()
+    assert y.dtype == np.float32 and x.grad.dtype == np.float32 and layer.weight.grad.dtype == np.float32
