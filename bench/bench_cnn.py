@@ -4,11 +4,11 @@
 
 Same layers, same starting weights, same batches (64 images), AdamW, float32. --batches times only the first N
 batches of the epoch (both libraries alike) and scales the time to a whole epoch."""
-import argparse, os, platform, time
-import numpy as np
+import argparse, time
 import torch
 import maxine
-from maxine import nn, optim
+from machine import machine_line
+from maxine import optim
 import maxine.nn.functional as F
 from maxine.learner import make_model, make_dls
 
@@ -57,8 +57,7 @@ def main(batches=None):
         topt.zero_grad(); loss.backward(); topt.step()
     m = epoch_seconds(maxine_step, dls.train, batches)
     t = epoch_seconds(torch_step, dls.train, batches)
-    print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, NumPy {np.__version__}, "
-          f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads), maxine {maxine.__version__}\n")
+    print(machine_line() + "\n")
     what = 'one epoch' if batches is None else f'one epoch, scaled from {min(batches, len(dls.train))} batches'
     print(f"| MNIST CNN, batch 64, {what} | seconds |")
     print("|---|---:|")

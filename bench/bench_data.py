@@ -4,9 +4,9 @@
 
 The DataLoader fetches a batch with one fancy-index per array (images are normalised and flattened per batch).
 Target: loading is under 5% of a training epoch (784-128-10 MLP, Adam, batch 64, float32)."""
-import os, platform, time
-import numpy as np
+import time
 import maxine
+from machine import machine_line
 from maxine import nn, optim
 import maxine.nn.functional as F
 from maxine.data import MNIST, DataLoader, Compose, ToFloat, Normalize, FlattenImage, MNIST_MEAN, MNIST_STD
@@ -29,7 +29,7 @@ def main(batch_size=64):
     load_only()                                       # warm up (file cache, allocations)
     load = min(timed(load_only) for _ in range(3))
     train = timed(train_epoch)
-    print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, NumPy {np.__version__}, maxine {maxine.__version__}\n")
+    print(machine_line() + "\n")
     print("| work, one epoch of 60,000 MNIST images, batch 64 | seconds |")
     print("|---|---:|")
     print(f"| DataLoader alone (shuffle, to float, normalise, flatten) | {load:.3f} |")

@@ -10,12 +10,10 @@ def rss_mb():
 
 def child(lib):
     "Train one epoch in this process; print peak RSS and RSS after 200 and 2000 steps as JSON"
-    import numpy as np
     from maxine.data import MNIST, DataLoader, Compose, ToFloat, Normalize, FlattenImage, MNIST_MEAN, MNIST_STD
     tfm = Compose([ToFloat(), Normalize(MNIST_MEAN, MNIST_STD), FlattenImage()])
     dl = DataLoader(MNIST(train=True, transform=tfm), 64, shuffle=True, seed=0)
     if lib == 'maxine':
-        import maxine
         from maxine import nn, optim
         import maxine.nn.functional as F
         model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))

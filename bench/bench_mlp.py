@@ -5,10 +5,11 @@ time of a training step goes.
 
 Both libraries see the same batches (one maxine DataLoader, its arrays handed to PyTorch without a copy) and start
 from the same weights. The NumPy floor is the same forward, backward and Adam written directly in NumPy."""
-import os, platform, time
+import time
 import numpy as np
 import torch
 import maxine
+from machine import machine_line
 from maxine import nn, optim
 import maxine.nn.functional as F
 from maxine.data import MNIST, DataLoader, Compose, ToFloat, Normalize, FlattenImage, MNIST_MEAN, MNIST_STD
@@ -74,8 +75,7 @@ def step_phases(batch_size, steps=300):
     return {k: v / steps * 1e6 for k, v in totals.items()}
 
 def main():
-    print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, NumPy {np.__version__}, "
-          f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads), maxine {maxine.__version__}\n")
+    print(machine_line() + "\n")
     print("| one epoch, 784-128-10 MLP, Adam | maxine s | PyTorch s | maxine / PyTorch | NumPy floor s |")
     print("|---|---:|---:|---:|---:|")
     for bs in (64, 512):

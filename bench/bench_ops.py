@@ -4,14 +4,11 @@
 
 Prints a Markdown table of microseconds per op (median over repeats), the ratio maxine / PyTorch, and the NumPy
 floor: the same arithmetic written directly in NumPy, which no NumPy-based framework can beat."""
-import argparse, os, platform, statistics, timeit
+import argparse, statistics, timeit
 import numpy as np
 import torch
 import maxine
-
-def machine_line():
-    return (f"{os.cpu_count()} cores, Python {platform.python_version()}, NumPy {np.__version__}, "
-            f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads), maxine {maxine.__version__}")
+from machine import machine_line
 
 def cases():
     "name -> (shapes of the inputs, the op, the same forward and backward written directly in NumPy)"
@@ -52,7 +49,7 @@ def time_us(fn, repeat):
     return statistics.median(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e6
 
 def main(repeat=7):
-    print(f"Machine: {machine_line()}\n")
+    print(machine_line() + "\n")
     print("| op (forward + backward) | maxine µs | PyTorch µs | maxine / PyTorch | NumPy floor µs |")
     print("|---|---:|---:|---:|---:|")
     for name, (shapes, op, op_np) in cases().items():

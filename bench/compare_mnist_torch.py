@@ -4,11 +4,12 @@
 
 Both train the `maxine-train --data mnist` model (784-512-256-10, ReLU, dropout 0.2) with AdamW and a one-cycle
 schedule peaking at lr 2e-3, batch 64, on the same shuffled batches, from the same starting weights, in float32."""
-import argparse, os, platform, time
+import argparse, time
 import numpy as np
 import torch
 import maxine
-from maxine import nn, optim
+from machine import machine_line
+from maxine import nn
 from maxine.learner import make_model, make_dls, Learner, OPTIMIZERS
 
 def torch_twin(model):
@@ -51,8 +52,7 @@ def main(epochs=10, lr=2e-3, seed=0):
     torch.manual_seed(seed)
     dls_t, _, _ = make_dls('mnist', 64, seed)                 # same seed: the same batches in the same order
     t_acc, t_seconds = train_torch(twin, dls_t, epochs, lr)
-    print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, NumPy {np.__version__}, "
-          f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads), maxine {maxine.__version__}\n")
+    print(machine_line() + "\n")
     print(f"| {epochs} epochs, MNIST MLP | test accuracy | seconds per epoch |")
     print("|---|---:|---:|")
     print(f"| maxine | {m_acc:.4f} | {m_seconds:.2f} |")

@@ -12,7 +12,7 @@ __all__ = ['OPTIMIZERS', 'CancelFitException', 'CancelEpochException', 'CancelBa
            'plot_top_losses', 'make_model', 'make_dls', 'parse_args', 'train', 'main']
 
 # %% ../nbs/05_train_mnist.ipynb #2f535a90
-import argparse, io, math, os, pickle, sys, tempfile, time
+import argparse, math, os, pickle, sys, tempfile, time
 from collections import OrderedDict
 from pathlib import Path
 import numpy as np

@@ -7,8 +7,8 @@ import pytest
 
 import maxine
 from maxine import nn, optim, tensor
-from maxine.learner import (Learner, Callback, CancelBatchException, CancelEpochException, CancelFitException,
-                            EarlyStopping, Checkpoint, OneCycle, save, load, UnsafeLoadError, main, make_dls)
+from maxine.learner import (Learner, Callback, CancelBatchException, CancelFitException,
+                            EarlyStopping, Checkpoint, save, load, UnsafeLoadError, main)
 from maxine.data import DataLoaders, TensorDataset
 
 

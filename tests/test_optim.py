@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 import torch
 
-import maxine
 from maxine import tensor, optim, nn
 from maxine.optim import lr_scheduler
 

@@ -6,7 +6,7 @@ from hypothesis import given, strategies as st, assume
 from hypothesis.extra import numpy as hnp
 
 import maxine
-from maxine import tensor, Tensor
+from maxine import tensor
 from helpers import check_against_torch
 
 seeds = st.integers(0, 2**32 - 1)
@@ -149,7 +149,7 @@ def shape_and_dims(draw, min_side=0):
 @pytest.mark.parametrize('keepdim', [False, True])
 @given(shape_and_dims(min_side=1), seeds)
 def test_sum_mean_over_dims(name, keepdim, shape_dims, seed):
-    shape, dims = shape_and_dims_ = shape_dims
+    shape, dims = shape_dims
     check_against_torch(lambda x: getattr(x, name)(dims, keepdim=keepdim), randn(seed, shape))
     check_against_torch(lambda x: getattr(x, name)(dims[0], keepdim=keepdim), randn(seed, shape))
 

@@ -8,14 +8,14 @@ Docs: https://maxine-dl.github.io/maxine/nn.html.md"""
 __all__ = ['IncompatibleKeys', 'Parameter', 'Module', 'Linear', 'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'GELU', 'SiLU', 'Softmax',
            'LogSoftmax', 'Identity', 'Flatten', 'Unflatten', 'Dropout', 'ModuleList', 'Sequential']
 
-# %% ../../nbs/01_nn.ipynb #995c830c
+# %% ../../nbs/01_nn.ipynb #9694db92
 import math
 from collections import OrderedDict, namedtuple
 import numpy as np
 from fastcore.basics import patch
 from ..tensor import Tensor, tensor, default_generator
 
-# %% ../../nbs/01_nn.ipynb #9357c7a7
+# %% ../../nbs/01_nn.ipynb #c169ce59
 class Parameter(Tensor):
     "A Tensor that is a weight of a Module: it requires grad, and modules register it when assigned"
     __slots__ = ()
@@ -24,7 +24,7 @@ class Parameter(Tensor):
 
     def __repr__(self): return 'Parameter containing:\n' + super().__repr__()
 
-# %% ../../nbs/01_nn.ipynb #b1721d51
+# %% ../../nbs/01_nn.ipynb #b645e8e3
 IncompatibleKeys = namedtuple('IncompatibleKeys', ['missing_keys', 'unexpected_keys', 'mismatched_keys'])
 
 class Module:
@@ -57,7 +57,7 @@ class Module:
 
     def __call__(self, *args, **kwargs): return self.forward(*args, **kwargs)
 
-# %% ../../nbs/01_nn.ipynb #d668b85e
+# %% ../../nbs/01_nn.ipynb #88d6e72f
 def _named_modules(module, prefix=''):
     yield prefix, module
     for name, child in module._modules.items():
@@ -123,7 +123,7 @@ def zero_grad(self:Module, set_to_none=True):
         if set_to_none: p.grad = None
         elif p.grad is not None: p.grad.data[...] = 0
 
-# %% ../../nbs/01_nn.ipynb #c833b2ea
+# %% ../../nbs/01_nn.ipynb #650ec29a
 def _state_items(module):
     "(name, tensor) for every parameter and persistent buffer"
     yield from module.named_parameters()
@@ -153,7 +153,7 @@ def load_state_dict(self:Module, state_dict, strict=True):
         if k in values and k not in mismatched: t.data[...] = values[k]
     return IncompatibleKeys(missing, unexpected, mismatched)
 
-# %% ../../nbs/01_nn.ipynb #9e33baa3
+# %% ../../nbs/01_nn.ipynb #faa3206c
 @patch
 def __repr__(self:Module):
     lines = [f"({name}): " + repr(child).replace('\n', '\n  ') for name, child in self._modules.items()]
@@ -165,7 +165,7 @@ def extra_repr(self:Module):
     "The settings a module shows in its repr (override it)"
     return ''
 
-# %% ../../nbs/01_nn.ipynb #52437d21
+# %% ../../nbs/01_nn.ipynb #2df212ed
 import maxine.nn.functional as F
 from . import functional, init, utils
 
@@ -187,7 +187,7 @@ class Linear(Module):
     def forward(self, x): return F.linear(_as_tensor(x), self.w, self.b)
     def extra_repr(self): return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.b is not None}"
 
-# %% ../../nbs/01_nn.ipynb #2bed6f3a
+# %% ../../nbs/01_nn.ipynb #7a3e21e7
 class ReLU(Module):
     "max(0, x)"
     def forward(self, x): return F.relu(x)
@@ -264,7 +264,7 @@ class Dropout(Module):
     def forward(self, x): return F.dropout(x, self.p, self.training)
     def extra_repr(self): return f"p={self.p}"
 
-# %% ../../nbs/01_nn.ipynb #a34a7dae
+# %% ../../nbs/01_nn.ipynb #dacddadf
 class ModuleList(Module):
     "A list of modules whose parameters are registered"
     def __init__(self, modules=()):
