@@ -8,12 +8,12 @@ Docs: https://maxine-dl.github.io/maxine/optim.html.md"""
 # %% auto #0
 __all__ = ['Optimizer', 'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']
 
-# %% ../../nbs/03_optim.ipynb #5035014e
+# %% ../../nbs/03_optim.ipynb #26035787
 import math
 import numpy as np
 from ..tensor import Tensor
 
-# %% ../../nbs/03_optim.ipynb #b3b8509f
+# %% ../../nbs/03_optim.ipynb #492e2acd
 class Optimizer:
     "Base class: holds param groups (parameters with their options) and per-parameter state"
     def __init__(self, params, defaults):
@@ -66,7 +66,7 @@ class Optimizer:
                          for i, g in enumerate(self.param_groups))
         return f"{type(self).__name__}({groups}\n)"
 
-# %% ../../nbs/03_optim.ipynb #707c2cca
+# %% ../../nbs/03_optim.ipynb #fd20dae8
 def _copy_state(state):
     return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in state.items()}
 
@@ -92,7 +92,7 @@ def _load_state_dict(self, state_dict):
 
 Optimizer.state_dict, Optimizer.load_state_dict = _state_dict, _load_state_dict
 
-# %% ../../nbs/03_optim.ipynb #71aecfb9
+# %% ../../nbs/03_optim.ipynb #8b6a2fe8
 class SGD(Optimizer):
     "Stochastic gradient descent, with optional momentum, Nesterov momentum and weight decay"
     def __init__(self, params, lr=1e-3, momentum=0., dampening=0., weight_decay=0., nesterov=False, maximize=False):
@@ -117,7 +117,7 @@ class SGD(Optimizer):
         tmp *= group['lr']
         param -= tmp
 
-# %% ../../nbs/03_optim.ipynb #494f2aaa
+# %% ../../nbs/03_optim.ipynb #096bc5c7
 class Adam(Optimizer):
     "Adam: steps scaled by running averages of the gradient and of its square"
     decoupled_weight_decay = False
@@ -152,7 +152,7 @@ class AdamW(Adam):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, maximize=False):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize)
 
-# %% ../../nbs/03_optim.ipynb #99093641
+# %% ../../nbs/03_optim.ipynb #b02fb43f
 class RMSprop(Optimizer):
     "Steps divided by a running root-mean-square of the gradient"
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0., momentum=0., centered=False, maximize=False):
@@ -169,18 +169,21 @@ class RMSprop(Optimizer):
             if group['momentum'] > 0: state['momentum_buffer'] = np.zeros_like(param)
             if group['centered']: state['grad_avg'] = np.zeros_like(param)
         state['step'] += 1
-        square_avg = state['square_avg']
-        square_avg *= alpha; square_avg += (1 - alpha) * grad * grad
+        square_avg, tmp = state['square_avg'], self.scratch(param)
+        square_avg *= alpha; np.multiply(grad, grad, out=tmp); tmp *= 1 - alpha; square_avg += tmp
         if group['centered']:
             grad_avg = state['grad_avg']
-            grad_avg *= alpha; grad_avg += (1 - alpha) * grad
-            avg = np.sqrt(square_avg - grad_avg * grad_avg) + eps
-        else: avg = np.sqrt(square_avg) + eps
+            grad_avg *= alpha; np.multiply(grad, 1 - alpha, out=tmp); grad_avg += tmp
+            np.multiply(grad_avg, grad_avg, out=tmp); np.subtract(square_avg, tmp, out=tmp); np.sqrt(tmp, out=tmp)
+        else: np.sqrt(square_avg, out=tmp)
+        tmp += eps                                                   # tmp = the root-mean-square
+        np.divide(grad, tmp, out=tmp)
         if group['momentum'] > 0:
             buf = state['momentum_buffer']
-            buf *= group['momentum']; buf += grad / avg
-            param -= group['lr'] * buf
-        else: param -= group['lr'] * grad / avg
+            buf *= group['momentum']; buf += tmp
+            np.multiply(buf, group['lr'], out=tmp)
+        else: tmp *= group['lr']
+        param -= tmp
 
 class Adagrad(Optimizer):
     "Steps divided by the root of the sum of all squared gradients so far"
@@ -194,9 +197,11 @@ class Adagrad(Optimizer):
         if group['weight_decay']: grad = grad + group['weight_decay'] * param
         if not state: state.update(step=0, sum=np.full_like(param, group['initial_accumulator_value']))
         state['step'] += 1
-        state['sum'] += grad * grad
+        tmp = self.scratch(param)
+        np.multiply(grad, grad, out=tmp); state['sum'] += tmp
         lr = group['lr'] / (1 + (state['step'] - 1) * group['lr_decay'])
-        param -= lr * grad / (np.sqrt(state['sum']) + group['eps'])
+        np.sqrt(state['sum'], out=tmp); tmp += group['eps']; np.divide(grad, tmp, out=tmp); tmp *= lr
+        param -= tmp
 
-# %% ../../nbs/03_optim.ipynb #e39c6c58
+# %% ../../nbs/03_optim.ipynb #8bd5a2e5
 from . import lr_scheduler
