@@ -11,7 +11,7 @@ __all__ = ['OPTIMIZERS', 'CancelFitException', 'CancelEpochException', 'CancelBa
            'ProgressCallback', 'LRFinder', 'OneCycle', 'EarlyStopping', 'UnsafeLoadError', 'save', 'load', 'Checkpoint',
            'plot_top_losses', 'make_model', 'make_dls', 'parse_args', 'train', 'main']
 
-# %% ../nbs/05_train_mnist.ipynb #2f535a90
+# %% ../nbs/05_train_mnist.ipynb #93d4cf98
 import argparse, math, os, pickle, sys, tempfile, time
 from collections import OrderedDict
 from pathlib import Path
@@ -26,7 +26,7 @@ from .data import (DataLoader, DataLoaders, TensorDataset, Compose, ToFloat, Nor
                          MNIST_MEAN, MNIST_STD, mnist_3v7_sample, load_mnist)
 from .metrics import accuracy
 
-# %% ../nbs/05_train_mnist.ipynb #112a1916
+# %% ../nbs/05_train_mnist.ipynb #7e3213e4
 class CancelFitException(Exception): "Raise in a callback to stop training"
 class CancelEpochException(Exception): "Raise in a callback to skip the rest of this epoch"
 class CancelBatchException(Exception): "Raise in a callback to skip the rest of this batch"
@@ -36,7 +36,7 @@ class Callback:
     order = 0
     def __repr__(self): return type(self).__name__
 
-# %% ../nbs/05_train_mnist.ipynb #efe5b11d
+# %% ../nbs/05_train_mnist.ipynb #29d5cdf4
 class Learner:
     "Model, data, loss and optimizer, trained by `fit`; callbacks add behaviour at named events"
     def __init__(self, model, dls, loss_func=F.cross_entropy, opt_func=optim.SGD, lr=0.1, metrics=(accuracy,),
@@ -107,7 +107,7 @@ class Learner:
         self.callback('after_step')
         self.opt.zero_grad()
 
-# %% ../nbs/05_train_mnist.ipynb #bc425c52
+# %% ../nbs/05_train_mnist.ipynb #c852dd1f
 class Recorder(Callback):
     "Losses and learning rates of every batch; losses and metrics of every epoch"
     order = 50
@@ -180,7 +180,7 @@ class ProgressCallback(Callback):
 
 Learner.recorder = property(lambda self: next(cb for cb in self.cbs if isinstance(cb, Recorder)), doc='The Recorder callback')
 
-# %% ../nbs/05_train_mnist.ipynb #26dcddcd
+# %% ../nbs/05_train_mnist.ipynb #f0480792
 class LRFinder(Callback):
     "Raise the learning rate exponentially each batch, record the loss, stop when it explodes"
     order = 40
@@ -224,7 +224,7 @@ def lr_find(self:Learner, start_lr=1e-7, end_lr=10, num_it=100, show_plot=True):
         ax.axvline(suggestion, color='r', linestyle='--', label=f'steepest descent: {suggestion:.2g}'); ax.legend()
     return suggestion
 
-# %% ../nbs/05_train_mnist.ipynb #494c68e2
+# %% ../nbs/05_train_mnist.ipynb #1719116e
 class OneCycle(Callback):
     "Step a OneCycleLR schedule after every training batch"
     order = 10
@@ -260,7 +260,7 @@ class EarlyStopping(Callback):
             self.waited += 1
             if self.waited >= self.patience: raise CancelFitException()
 
-# %% ../nbs/05_train_mnist.ipynb #1933f41b
+# %% ../nbs/05_train_mnist.ipynb #175c1440
 _SAFE_GLOBALS = {('collections', 'OrderedDict'), ('maxine.tensor', 'Tensor'), ('maxine.nn', 'Parameter'),
                  ('numpy', 'ndarray'), ('numpy', 'dtype'),
                  ('numpy._core.multiarray', '_reconstruct'), ('numpy.core.multiarray', '_reconstruct'),
@@ -302,7 +302,7 @@ def load(path, weights_only=True):
         with np.load(path, allow_pickle=False) as arrays: return OrderedDict((k, Tensor(arrays[k])) for k in arrays.files)
     with open(path, 'rb') as f: return (_SafeUnpickler(f) if weights_only else pickle.Unpickler(f)).load()
 
-# %% ../nbs/05_train_mnist.ipynb #9f6afc39
+# %% ../nbs/05_train_mnist.ipynb #0e8f0fd9
 def _generators(learn):
     "The random generators whose state decides what training does next"
     gens = {'maxine': default_generator()}
@@ -336,7 +336,7 @@ class Checkpoint(Callback):
     def __init__(self, path): self.path = Path(path)
     def after_epoch(self): save(self.learn.checkpoint(), self.path)
 
-# %% ../nbs/05_train_mnist.ipynb #635df02e
+# %% ../nbs/05_train_mnist.ipynb #e4deef97
 @patch
 def get_preds(self:Learner, dl=None):
     "Scores and targets of the model over `dl` (default: the validation loader), as arrays"
@@ -365,7 +365,7 @@ def plot_top_losses(images, scores, targets, k=12, cols=6, class_names=None):
     fig.suptitle('predicted / actual (probability)', fontsize=9); plt.tight_layout()
     return worst
 
-# %% ../nbs/05_train_mnist.ipynb #98bb05da
+# %% ../nbs/05_train_mnist.ipynb #cbb5f241
 OPTIMIZERS = {'sgd': lambda params, lr: optim.SGD(params, lr=lr, momentum=0.9),
               'adam': optim.Adam, 'adamw': optim.AdamW, 'rmsprop': optim.RMSprop}
 

@@ -11,13 +11,13 @@ __all__ = ['float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', '
            'zeros_like', 'ones_like', 'arange', 'eye', 'randn', 'rand', 'randint', 'randn_like', 'GradcheckError',
            'gradcheck']
 
-# %% ../nbs/00_tensor.ipynb #95ef2284
+# %% ../nbs/00_tensor.ipynb #5c9eba2e
 import math
 from collections import namedtuple
 import numpy as np
 from fastcore.basics import patch
 
-# %% ../nbs/00_tensor.ipynb #3771fec9
+# %% ../nbs/00_tensor.ipynb #85a1606a
 float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64, uint8 = np.int8, np.int16, np.int32, np.int64, np.uint8
 default_float = np.dtype(np.float32)
@@ -35,7 +35,7 @@ def _to_array(data, dtype=None):
     if dtype is None and not keeps_dtype and arr.dtype == np.float64: arr = arr.astype(default_float)
     return arr
 
-# %% ../nbs/00_tensor.ipynb #8161b43b
+# %% ../nbs/00_tensor.ipynb #bbdbd5d4
 class Tensor:
     "A NumPy array that remembers how it was computed, so that `backward()` can find its gradients"
     __slots__ = ('data', 'grad', 'requires_grad', '_parents', '_backward', '_op', '__weakref__')
@@ -83,12 +83,12 @@ class Tensor:
         elif self.requires_grad: extras += ', requires_grad=True'
         return f"{prefix}{body}{extras})"
 
-# %% ../nbs/00_tensor.ipynb #0c7dcf54
+# %% ../nbs/00_tensor.ipynb #f83d4dc5
 def tensor(data, requires_grad=False, dtype=None):
     "Make a `Tensor` from a number, a (nested) list, a NumPy array or anything with `__array__`"
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
-# %% ../nbs/00_tensor.ipynb #a3b295b5
+# %% ../nbs/00_tensor.ipynb #120b3cc2
 _grad_enabled = True
 
 def is_grad_enabled():
@@ -114,7 +114,7 @@ class enable_grad(no_grad):
         global _grad_enabled
         self.prev, _grad_enabled = _grad_enabled, True
 
-# %% ../nbs/00_tensor.ipynb #308c5651
+# %% ../nbs/00_tensor.ipynb #d5529711
 def _make(data, parents=(), backward=None, op=''):
     "The output of an op: it records `parents` and `backward` only if a gradient can flow through it"
     if type(data) is not np.ndarray: data = np.asarray(data)   # NumPy reductions return scalars, not 0-d arrays
@@ -126,7 +126,7 @@ def _make(data, parents=(), backward=None, op=''):
         out.requires_grad, out._parents, out._backward, out._op = False, (), None, ''
     return out
 
-# %% ../nbs/00_tensor.ipynb #03c7e55b
+# %% ../nbs/00_tensor.ipynb #24241695
 def _as_tensor(x, like):
     "`x` as a Tensor; a Python number takes the dtype of `like`"
     if isinstance(x, Tensor): return x
@@ -143,7 +143,7 @@ def _broadcast(fn, a, b, op):
     try: return fn(a.data, b.data)
     except ValueError: raise ValueError(f"{op}: shapes {a.shape} and {b.shape} can't be broadcast together") from None
 
-# %% ../nbs/00_tensor.ipynb #556cd71e
+# %% ../nbs/00_tensor.ipynb #8169a4f8
 def unbroadcast(grad, shape):
     "Sum `grad` down to `shape`, undoing NumPy broadcasting"
     if grad.shape == shape: return grad
@@ -153,7 +153,7 @@ def unbroadcast(grad, shape):
     if ones: grad = grad.sum(axis=ones, keepdims=True)
     return grad
 
-# %% ../nbs/00_tensor.ipynb #3619b74f
+# %% ../nbs/00_tensor.ipynb #cb887feb
 @patch
 def __add__(self:Tensor, other):
     a, b = self, _as_tensor(other, self)
@@ -197,7 +197,7 @@ def __rmul__(self:Tensor, other): return _as_tensor(other, self) * self
 @patch
 def __rtruediv__(self:Tensor, other): return _as_tensor(other, self) / self
 
-# %% ../nbs/00_tensor.ipynb #d5682fa4
+# %% ../nbs/00_tensor.ipynb #190bbe41
 @patch
 def __pow__(self:Tensor, exponent):
     a = self
@@ -214,7 +214,7 @@ def __pow__(self:Tensor, exponent):
 @patch
 def __rpow__(self:Tensor, base): return _as_tensor(base, self) ** self
 
-# %% ../nbs/00_tensor.ipynb #304daff1
+# %% ../nbs/00_tensor.ipynb #77650145
 def _compare(fn, op):
     def compare(self, other):
         return _make(_broadcast(fn, self, _as_tensor(other, self), op))
@@ -225,7 +225,7 @@ Tensor.__lt__, Tensor.__le__ = _compare(np.less, 'lt'), _compare(np.less_equal, 
 Tensor.__gt__, Tensor.__ge__ = _compare(np.greater, 'gt'), _compare(np.greater_equal, 'ge')
 Tensor.__eq__, Tensor.__ne__ = _compare(np.equal, 'eq'), _compare(np.not_equal, 'ne')
 
-# %% ../nbs/00_tensor.ipynb #177d858e
+# %% ../nbs/00_tensor.ipynb #f2f4b218
 def _unary(self, out_data, grad_fn, op):
     "Make the output of an elementwise function whose backward is `g * grad_fn(out)`"
     def backward(g): return (g * grad_fn(out.data),)
@@ -277,7 +277,7 @@ def clamp(self:Tensor, min=None, max=None):
 Tensor.__abs__ = Tensor.abs
 Tensor.clip = Tensor.clamp
 
-# %% ../nbs/00_tensor.ipynb #f1a399cf
+# %% ../nbs/00_tensor.ipynb #7d7a1c7e
 def where(condition, input, other):
     "Elementwise `input` where `condition` is true, else `other`"
     cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
@@ -308,7 +308,7 @@ maximum, minimum = _choose(np.maximum, 'maximum'), _choose(np.minimum, 'minimum'
 Tensor.maximum, Tensor.minimum = maximum, minimum
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/00_tensor.ipynb #8c3ac06a
+# %% ../nbs/00_tensor.ipynb #15cfbb15
 @patch
 def __matmul__(self:Tensor, other):
     a, b = self, (other if isinstance(other, Tensor) else Tensor(other))
@@ -321,8 +321,11 @@ def __matmul__(self:Tensor, other):
         B = b.data if b.ndim > 1 else b.data[:, None]       # a vector on the right is a one-column matrix
         if b.ndim == 1: g = g[..., None]
         if a.ndim == 1: g = np.expand_dims(g, -2)
-        return (unbroadcast(g @ B.swapaxes(-1, -2), A.shape).reshape(a.shape) if a.requires_grad else None,
-                unbroadcast(A.swapaxes(-1, -2) @ g, B.shape).reshape(b.shape) if b.requires_grad else None)
+        grad_a = unbroadcast(g @ B.swapaxes(-1, -2), A.shape) if a.requires_grad else None
+        grad_b = unbroadcast(A.swapaxes(-1, -2) @ g, B.shape) if b.requires_grad else None
+        if a.ndim == 1 and grad_a is not None: grad_a = grad_a.reshape(a.shape)
+        if b.ndim == 1 and grad_b is not None: grad_b = grad_b.reshape(b.shape)
+        return grad_a, grad_b
     try: out_data = a.data @ b.data
     except ValueError: raise ValueError(f"matmul: the batch dimensions of shapes {a.shape} and {b.shape} can't be broadcast together") from None
     return _make(out_data, (a, b), backward, 'matmul')
@@ -332,7 +335,7 @@ def __rmatmul__(self:Tensor, other): return Tensor(other) @ self
 
 Tensor.matmul = Tensor.__matmul__
 
-# %% ../nbs/00_tensor.ipynb #21edc3a7
+# %% ../nbs/00_tensor.ipynb #c0cd4eab
 def _dim(dim, axis):
     "Reductions take `dim` (PyTorch) or `axis` (NumPy)"
     if axis is not None:
@@ -366,7 +369,7 @@ def mean(self:Tensor, dim=None, keepdim=False, *, axis=None):
     def backward(g): return (_expand_reduced(g / count, x.shape, dim, keepdim),)
     return _make(x.data.mean(axis=dim, keepdims=keepdim), (x,), backward, 'mean')
 
-# %% ../nbs/00_tensor.ipynb #4eb218e9
+# %% ../nbs/00_tensor.ipynb #5849887f
 MinMax = namedtuple('MinMax', ['values', 'indices'])
 
 def _extreme(x, dim, keepdim, find_index, reduce, op):
@@ -409,7 +412,7 @@ def argmin(self:Tensor, dim=None, keepdim=False, *, axis=None):
     dim = _dim(dim, axis)
     return _make(np.argmin(self.data, axis=dim, keepdims=keepdim and dim is not None))
 
-# %% ../nbs/00_tensor.ipynb #0edbc67b
+# %% ../nbs/00_tensor.ipynb #4a743f6b
 @patch
 def var(self:Tensor, dim=None, correction=1, keepdim=False, *, unbiased=None, axis=None):
     "Variance over `dim`, dividing by `n - correction`"
@@ -423,7 +426,7 @@ def std(self:Tensor, dim=None, correction=1, keepdim=False, *, unbiased=None, ax
     "Standard deviation over `dim`, the square root of `var`"
     return self.var(dim, correction, keepdim, unbiased=unbiased, axis=axis).sqrt()
 
-# %% ../nbs/00_tensor.ipynb #c5aa1590
+# %% ../nbs/00_tensor.ipynb #a3363a8a
 def _shifted(x, dim):
     "`x` minus its max along `dim` (kept finite when the max is infinite)"
     m = x.max(axis=dim, keepdims=True)
@@ -458,7 +461,7 @@ def log_softmax(self:Tensor, dim=-1):
     def backward(g): return (g - np.exp(out_data) * g.sum(axis=dim, keepdims=True),)
     return _make(out_data, (x,), backward, 'log_softmax')
 
-# %% ../nbs/00_tensor.ipynb #0df9fcc4
+# %% ../nbs/00_tensor.ipynb #515a5fd6
 def _shape_args(shape):
     "Accept `f(2, 3)` as well as `f((2, 3))`"
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
@@ -514,7 +517,7 @@ def unsqueeze(self:Tensor, dim):
         raise IndexError(f"unsqueeze: dim {dim} is out of range for a tensor with {self.ndim} dimensions")
     return self.reshape(np.expand_dims(self.data, dim).shape)
 
-# %% ../nbs/00_tensor.ipynb #c970c978
+# %% ../nbs/00_tensor.ipynb #259e032b
 def _index_key(key):
     "Replace tensors (and lists) inside an index with NumPy arrays"
     if isinstance(key, Tensor): return key.data
@@ -537,7 +540,7 @@ def __getitem__(self:Tensor, key):
         return (grad,)
     return _make(x.data[key], (x,), backward, 'index')
 
-# %% ../nbs/00_tensor.ipynb #253c7109
+# %% ../nbs/00_tensor.ipynb #affd4af9
 def cat(tensors, dim=0):
     "Join tensors along an existing dimension `dim`"
     tensors = tuple(t if isinstance(t, Tensor) else Tensor(t) for t in tensors)
@@ -555,7 +558,7 @@ def stack(tensors, dim=0):
     def backward(g): return tuple(np.take(g, i, axis=dim) for i in range(len(tensors)))
     return _make(out_data, tensors, backward, 'stack')
 
-# %% ../nbs/00_tensor.ipynb #3277dc59
+# %% ../nbs/00_tensor.ipynb #997e06fb
 @patch
 def detach(self:Tensor):
     "The same data, cut from the graph"
@@ -572,7 +575,7 @@ Tensor.float = lambda self: self.to(np.float32)
 Tensor.double = lambda self: self.to(np.float64)
 Tensor.long = lambda self: self.to(np.int64)
 
-# %% ../nbs/00_tensor.ipynb #cfe6cd5c
+# %% ../nbs/00_tensor.ipynb #c943193c
 @patch
 def __getstate__(self:Tensor): return {'data': self.data, 'requires_grad': self.requires_grad}
 
@@ -581,7 +584,7 @@ def __setstate__(self:Tensor, state):
     self.data, self.requires_grad = state['data'], state['requires_grad']
     self.grad, self._parents, self._backward, self._op = None, (), None, ''
 
-# %% ../nbs/00_tensor.ipynb #78facfcb
+# %% ../nbs/00_tensor.ipynb #20c53d7b
 def _topological_order(root):
     "Nodes that need a gradient, each after every node it was computed from"
     order, visited, stack = [], set(), [(root, False)]
@@ -598,10 +601,13 @@ def _freed(g):
     raise RuntimeError("backward: this part of the graph was freed by an earlier backward(); "
                        "call backward(retain_graph=True) the first time to go through it twice")
 
-def _accumulate(leaf, g):
-    "Add `g` into `leaf.grad` (a fresh copy the first time: `g` may be shared with other nodes)"
-    if leaf.grad is None: leaf.grad = _make(np.array(g, dtype=leaf.data.dtype))
-    else: leaf.grad.data += g
+def _accumulate(leaf, g, given):
+    "Add `g` into `leaf.grad`; the first time, `g` itself becomes `.grad` only if no one else can see it"
+    if leaf.grad is not None: leaf.grad.data += g; return
+    shared = g.base is not None or not g.flags.writeable or id(g) in given or g.dtype != leaf.data.dtype
+    if shared: g = np.array(g, dtype=leaf.data.dtype)
+    given.add(id(g))
+    leaf.grad = _make(g)
 
 @patch
 def backward(self:Tensor, gradient=None, retain_graph=False):
@@ -618,18 +624,18 @@ def backward(self:Tensor, gradient=None, retain_graph=False):
         gradient = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=self.data.dtype)
         if gradient.shape != self.shape:
             raise ValueError(f"backward: gradient has shape {gradient.shape} but the tensor has shape {self.shape}")
-    grads = {id(self): gradient}
+    grads, given = {id(self): gradient}, {id(gradient)}        # the caller's gradient is theirs: never `.grad` itself
     for node in reversed(_topological_order(self)):
         g = grads.pop(id(node), None)
         if g is None: continue
-        if node._backward is None: _accumulate(node, g); continue
+        if node._backward is None: _accumulate(node, g, given); continue
         for parent, parent_grad in zip(node._parents, node._backward(g)):
             if parent_grad is None or not parent.requires_grad: continue
             key = id(parent)
             grads[key] = grads[key] + parent_grad if key in grads else parent_grad
         if not retain_graph: node._parents, node._backward = (), _freed
 
-# %% ../nbs/00_tensor.ipynb #ba2bb5e4
+# %% ../nbs/00_tensor.ipynb #b863cbab
 def graph_lines(t, depth=0):
     "Lines describing the graph that produced `t`, its inputs indented below it"
     kind = t._op if t._op else ('leaf' if t.requires_grad else 'constant')
@@ -641,7 +647,7 @@ def print_graph(t):
     "Print the graph that produced `t`"
     print('\n'.join(graph_lines(t)))
 
-# %% ../nbs/00_tensor.ipynb #68aab8be
+# %% ../nbs/00_tensor.ipynb #949342de
 _generator = np.random.default_rng()
 
 def manual_seed(seed):
@@ -703,7 +709,7 @@ def randn_like(t, dtype=None, requires_grad=False):
     "Standard normal samples of the shape of `t`"
     return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
-# %% ../nbs/00_tensor.ipynb #20f88a76
+# %% ../nbs/00_tensor.ipynb #b5050c70
 class GradcheckError(AssertionError): "Analytic and numerical gradients disagree"
 
 def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):

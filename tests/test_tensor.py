@@ -510,3 +510,21 @@ def test_repr_and_conversions():
     assert x.tolist() == [1., 2.] and x.size() == (2,) and x.size(0) == 2 and x.numel() == 2
     assert tensor(3.).item() == 3. and len(x) == 2 and [t.item() for t in x] == [1., 2.]
     assert np.asarray(x).dtype == np.float32
+
+
+def test_leaf_gradients_never_alias_anything_else():
+    x, y = tensor([1., 2.], requires_grad=True), tensor([3., 4.], requires_grad=True)
+    upstream = np.ones(2, np.float32)
+    (x + y).backward(upstream)
+    x.grad.data += 10                                   # must touch neither y.grad nor the caller's array
+    np.testing.assert_array_equal(y.grad.data, [1., 1.]); np.testing.assert_array_equal(upstream, [1., 1.])
+    w = tensor(np.ones((3, 2), np.float32), requires_grad=True)
+    (tensor(np.ones((4, 3), np.float32)) @ w).sum().backward()
+    first = w.grad.data
+    (tensor(np.ones((4, 3), np.float32)) @ w).sum().backward()
+    assert w.grad.data is first and (first == 8).all()     # accumulated in place into the array it owns
+    z = tensor([1., 2.], requires_grad=True)
+    (z.reshape(2, 1) * 1.0).sum().backward()
+    z.grad.data += 1
+    (z * 3).sum().backward(retain_graph=True)
+    np.testing.assert_array_equal(z.grad.data, [5., 5.])

@@ -9,14 +9,14 @@ Docs: https://maxine-dl.github.io/maxine/conv.html.md"""
 __all__ = ['conv2d', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'batch_norm', 'layer_norm', 'Conv2d', 'MaxPool2d',
            'AvgPool2d', 'AdaptiveAvgPool2d', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm']
 
-# %% ../../nbs/06_conv.ipynb #68afa43e
+# %% ../../nbs/06_conv.ipynb #03fb5a3e
 import math
 import numpy as np
 from ..tensor import Tensor, tensor, stack, _make, default_generator
 from . import Module, Parameter
 from . import init
 
-# %% ../../nbs/06_conv.ipynb #405f8d4c
+# %% ../../nbs/06_conv.ipynb #a2ae47d9
 def _pair(v): return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 def _out_size(size, kernel, stride, padding, dilation):
@@ -35,7 +35,7 @@ def _pad(x, padding, value=0.):
     ph, pw = padding
     return x if ph == pw == 0 else np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
 
-# %% ../../nbs/06_conv.ipynb #cbb76734
+# %% ../../nbs/06_conv.ipynb #4d2a1af9
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "2-D convolution of input (N, C, H, W) with weight (out_channels, C/groups, kh, kw), by im2col and one matrix product"
     x, w = (input if isinstance(input, Tensor) else tensor(input)), weight
@@ -74,7 +74,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         return (grad_x, grad_w) if bias is None else (grad_x, grad_w, grad_b)
     return _make(out, (x, w) if bias is None else (x, w, bias), backward, 'conv2d')
 
-# %% ../../nbs/06_conv.ipynb #42a5efb9
+# %% ../../nbs/06_conv.ipynb #959e4a4a
 def _pool_geometry(x, kernel_size, stride, padding, dilation):
     kernel, stride = _pair(kernel_size), _pair(stride if stride is not None else kernel_size)
     padding, dilation = _pair(padding), _pair(dilation)
@@ -129,7 +129,7 @@ def adaptive_avg_pool2d(input, output_size):
         rows.append(stack([input[:, :, r0:r1, (j * w) // out_w:-((-(j + 1) * w) // out_w)].mean((2, 3)) for j in range(out_w)], -1))
     return stack(rows, 2)
 
-# %% ../../nbs/06_conv.ipynb #030c8222
+# %% ../../nbs/06_conv.ipynb #ec485d53
 def _per_channel(a):
     "View (N, C, ...) as (N, C, rest): per-channel statistics are then sums over axes 0 and 2"
     return a.reshape(a.shape[0], a.shape[1], -1)
@@ -187,7 +187,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if bias is not None: out = out + bias
     return out
 
-# %% ../../nbs/06_conv.ipynb #f064568a
+# %% ../../nbs/06_conv.ipynb #7d4277fa
 class Conv2d(Module):
     "2-D convolution: weight (out_channels, in_channels/groups, kh, kw), bias (out_channels,)"
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, dtype=None):

@@ -8,12 +8,12 @@ Docs: https://maxine-dl.github.io/maxine/optim.html.md"""
 # %% auto #0
 __all__ = ['Optimizer', 'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']
 
-# %% ../../nbs/03_optim.ipynb #26035787
+# %% ../../nbs/03_optim.ipynb #ef47b8bf
 import math
 import numpy as np
 from ..tensor import Tensor
 
-# %% ../../nbs/03_optim.ipynb #492e2acd
+# %% ../../nbs/03_optim.ipynb #e67c1bc9
 class Optimizer:
     "Base class: holds param groups (parameters with their options) and per-parameter state"
     def __init__(self, params, defaults):
@@ -66,7 +66,7 @@ class Optimizer:
                          for i, g in enumerate(self.param_groups))
         return f"{type(self).__name__}({groups}\n)"
 
-# %% ../../nbs/03_optim.ipynb #fd20dae8
+# %% ../../nbs/03_optim.ipynb #f2b112dd
 def _copy_state(state):
     return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in state.items()}
 
@@ -92,7 +92,7 @@ def _load_state_dict(self, state_dict):
 
 Optimizer.state_dict, Optimizer.load_state_dict = _state_dict, _load_state_dict
 
-# %% ../../nbs/03_optim.ipynb #8b6a2fe8
+# %% ../../nbs/03_optim.ipynb #b548c82e
 class SGD(Optimizer):
     "Stochastic gradient descent, with optional momentum, Nesterov momentum and weight decay"
     def __init__(self, params, lr=1e-3, momentum=0., dampening=0., weight_decay=0., nesterov=False, maximize=False):
@@ -117,7 +117,7 @@ class SGD(Optimizer):
         tmp *= group['lr']
         param -= tmp
 
-# %% ../../nbs/03_optim.ipynb #096bc5c7
+# %% ../../nbs/03_optim.ipynb #56e4c0a2
 class Adam(Optimizer):
     "Adam: steps scaled by running averages of the gradient and of its square"
     decoupled_weight_decay = False
@@ -142,8 +142,10 @@ class Adam(Optimizer):
         v *= beta2; np.multiply(grad, grad, out=tmp); tmp *= 1 - beta2; v += tmp         # v = b2 v + (1 - b2) g^2
         if group['amsgrad']: v = np.maximum(state['max_exp_avg_sq'], v, out=state['max_exp_avg_sq'])
         bias_correction1, bias_correction2 = 1 - beta1 ** state['step'], 1 - beta2 ** state['step']
-        np.sqrt(v, out=tmp); tmp *= 1 / math.sqrt(bias_correction2); tmp += group['eps']  # denominator
-        np.divide(m, tmp, out=tmp); tmp *= lr / bias_correction1
+        # lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps), with sqrt(bc2) moved out of the denominator: one pass less
+        root_bc2 = math.sqrt(bias_correction2)
+        np.sqrt(v, out=tmp); tmp += group['eps'] * root_bc2
+        np.divide(m, tmp, out=tmp); tmp *= lr * root_bc2 / bias_correction1
         param -= tmp
 
 class AdamW(Adam):
@@ -152,7 +154,7 @@ class AdamW(Adam):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, maximize=False):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize)
 
-# %% ../../nbs/03_optim.ipynb #b02fb43f
+# %% ../../nbs/03_optim.ipynb #0b99199d
 class RMSprop(Optimizer):
     "Steps divided by a running root-mean-square of the gradient"
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0., momentum=0., centered=False, maximize=False):
@@ -203,5 +205,5 @@ class Adagrad(Optimizer):
         np.sqrt(state['sum'], out=tmp); tmp += group['eps']; np.divide(grad, tmp, out=tmp); tmp *= lr
         param -= tmp
 
-# %% ../../nbs/03_optim.ipynb #8bd5a2e5
+# %% ../../nbs/03_optim.ipynb #0dee07ff
 from . import lr_scheduler
