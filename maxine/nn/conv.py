@@ -230,6 +230,8 @@ class AdaptiveAvgPool2d(Module):
     def extra_repr(self): return f"output_size={self.output_size}"
 
 class _BatchNorm(Module):
+    "What BatchNorm1d and BatchNorm2d share; `input_shapes` maps each accepted number of dimensions to its layout"
+    input_shapes = {}
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
         super().__init__()
         self.num_features, self.eps, self.momentum, self.affine = num_features, eps, momentum, affine
@@ -241,9 +243,9 @@ class _BatchNorm(Module):
             self.register_buffer('running_var', Tensor(np.ones(num_features, np.float32)))
             self.register_buffer('num_batches_tracked', Tensor(np.array(0, np.int64)))
         else: self.running_mean = self.running_var = None
-    def _check(self, x): pass
     def forward(self, x):
-        self._check(x)
+        if x.ndim not in self.input_shapes:
+            raise ValueError(f"{type(self).__name__}: expected input of shape {' or '.join(self.input_shapes.values())}, got {x.shape}")
         if x.shape[1] != self.num_features:
             raise ValueError(f"{type(self).__name__}({self.num_features}): input has {x.shape[1]} channels (shape {x.shape})")
         use_batch = self.training or not self.track_running_stats
@@ -257,13 +259,11 @@ class _BatchNorm(Module):
 
 class BatchNorm1d(_BatchNorm):
     "Batch normalisation of (N, C) or (N, C, L) inputs"
-    def _check(self, x):
-        if x.ndim not in (2, 3): raise ValueError(f"BatchNorm1d: expected input of shape (N, C) or (N, C, L), got {x.shape}")
+    input_shapes = {2: '(N, C)', 3: '(N, C, L)'}
 
 class BatchNorm2d(_BatchNorm):
     "Batch normalisation of (N, C, H, W) inputs, per channel"
-    def _check(self, x):
-        if x.ndim != 4: raise ValueError(f"BatchNorm2d: expected input of shape (N, C, H, W), got {x.shape}")
+    input_shapes = {4: '(N, C, H, W)'}
 
 class LayerNorm(Module):
     "Normalise each example over its last dimensions (`normalized_shape`)"
