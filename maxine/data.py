@@ -11,26 +11,24 @@ __all__ = ['MNIST_FILES', 'MNIST_MD5', 'MNIST_MIRRORS', 'MNIST_MEAN', 'MNIST_STD
            'read_idx', 'cache_dir', 'md5sum', 'download_file', 'mnist_folder', 'load_mnist', 'MNIST', 'mnist_3v7',
            'mnist_3v7_sample']
 
-# %% ../nbs/04_data.ipynb #63710c83
+# %% ../nbs/04_data.ipynb #dd14ada2
 import gzip, hashlib, importlib.resources, math, os, tempfile, urllib.request
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
-from .tensor import Tensor, default_generator, _make
+from .tensor import Tensor, as_array, default_generator, _make
 
-# %% ../nbs/04_data.ipynb #6d76d424
+# %% ../nbs/04_data.ipynb #6bc70986
 class Dataset:
     "Base class: a dataset has a length and gives example `i`"
     def __len__(self): raise NotImplementedError(f"{type(self).__name__} has no __len__")
     def __getitem__(self, i): raise NotImplementedError(f"{type(self).__name__} has no __getitem__")
 
-def _as_array(t): return t.data if isinstance(t, Tensor) else np.asarray(t)
-
 class TensorDataset(Dataset):
     "Rows of arrays of one length: item `i` is `(a[i] for a in arrays)`, with `transform` applied to the first"
     def __init__(self, *tensors, transform=None):
         if not tensors: raise ValueError("TensorDataset: give at least one tensor")
-        self.arrays = [_as_array(t) for t in tensors]
+        self.arrays = [as_array(t) for t in tensors]
         lengths = [len(a) for a in self.arrays]
         if len(set(lengths)) > 1: raise ValueError(f"TensorDataset: the tensors have different lengths {lengths}")
         self.transform = transform
@@ -45,12 +43,12 @@ class TensorDataset(Dataset):
 
     def __getitems__(self, indices): return self[np.asarray(indices)]
 
-# %% ../nbs/04_data.ipynb #8cadbdcf
+# %% ../nbs/04_data.ipynb #49f4352e
 def default_collate(items):
     "Stack a list of items (tuples of tensors, arrays or numbers) into one batch per field"
     first = items[0]
     if isinstance(first, (tuple, list)): return tuple(default_collate([item[k] for item in items]) for k in range(len(first)))
-    return _make(np.stack([_as_array(item) for item in items]))
+    return _make(np.stack([as_array(item) for item in items]))
 
 class DataLoader:
     "Iterate over `dataset` in batches of `batch_size`, shuffled each epoch if asked"
@@ -79,7 +77,7 @@ class DataLoader:
             indices = order[b * self.batch_size:(b + 1) * self.batch_size]
             yield self.dataset.__getitems__(indices) if batched else collate([self.dataset[int(i)] for i in indices])
 
-# %% ../nbs/04_data.ipynb #196942d0
+# %% ../nbs/04_data.ipynb #6fd636f9
 class DataLoaders:
     "A training and a validation DataLoader"
     def __init__(self, train, valid): self.train, self.valid = train, valid
@@ -92,7 +90,7 @@ class DataLoaders:
 
     def __repr__(self): return f"DataLoaders(train: {len(self.train)} batches, valid: {len(self.valid)} batches)"
 
-# %% ../nbs/04_data.ipynb #258001de
+# %% ../nbs/04_data.ipynb #bcfc03e8
 class ToFloat:
     "uint8 pixels 0..255 to float32 in [0, 1]"
     def __call__(self, x): return np.multiply(x, np.float32(1 / 255), dtype=np.float32)
@@ -120,7 +118,7 @@ class Compose:
         return x
     def __repr__(self): return f"Compose({self.transforms})"
 
-# %% ../nbs/04_data.ipynb #0bab7737
+# %% ../nbs/04_data.ipynb #c6de2a09
 class RandomShift:
     "Move each image (the last two dimensions) by up to `max_shift` pixels each way, filling with zeros"
     def __init__(self, max_shift=2): self.max_shift = max_shift
@@ -133,7 +131,7 @@ class RandomShift:
         return padded[np.arange(n)[:, None, None], rows[:, :, None], cols[:, None, :]].reshape(x.shape)
     def __repr__(self): return f'RandomShift(max_shift={self.max_shift})'
 
-# %% ../nbs/04_data.ipynb #bdb1bd86
+# %% ../nbs/04_data.ipynb #dc323d17
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype('>i2'), 0x0C: np.dtype('>i4'), 0x0D: np.dtype('>f4'), 0x0E: np.dtype('>f8')}
 
 def write_idx(path, array):
@@ -144,7 +142,7 @@ def write_idx(path, array):
     payload = header + array.astype(np.dtype(_IDX_TYPES[code]).newbyteorder('>')).tobytes()
     Path(path).write_bytes(gzip.compress(payload) if str(path).endswith('.gz') else payload)
 
-# %% ../nbs/04_data.ipynb #c4897494
+# %% ../nbs/04_data.ipynb #0043eef5
 def read_idx(path):
     "Read an IDX file (gzip-compressed or not) into a NumPy array, checking its header and length"
     path = Path(path)
@@ -165,7 +163,7 @@ def read_idx(path):
                          f"{expected} bytes of data, the file has {found}")
     return np.frombuffer(raw, dtype, offset=header).reshape(shape).astype(dtype.newbyteorder('='))
 
-# %% ../nbs/04_data.ipynb #54bf8a95
+# %% ../nbs/04_data.ipynb #b2d7bbbf
 MNIST_FILES = {'train_images': 'train-images-idx3-ubyte.gz', 'train_labels': 'train-labels-idx1-ubyte.gz',
                'test_images': 't10k-images-idx3-ubyte.gz', 'test_labels': 't10k-labels-idx1-ubyte.gz'}
 MNIST_MD5 = {'train-images-idx3-ubyte.gz': 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
@@ -210,7 +208,7 @@ def download_file(url, dest, md5, progress=True, timeout=30):
         if os.path.exists(tmp): os.unlink(tmp)
     return dest
 
-# %% ../nbs/04_data.ipynb #7bc2c963
+# %% ../nbs/04_data.ipynb #2d9fff29
 def _folder_with_all(folders):
     for folder in folders:
         if folder is not None and all(_local_file(folder, name) for name in MNIST_MD5): return Path(folder)
@@ -245,7 +243,7 @@ def mnist_folder(root=None, download=True, mirrors=None, progress=True):
     _check_local(folder)
     return folder
 
-# %% ../nbs/04_data.ipynb #e5479e91
+# %% ../nbs/04_data.ipynb #5d4716eb
 def _read_split(folder, split):
     images_path = _local_file(folder, MNIST_FILES[f'{split}_images'])
     labels_path = _local_file(folder, MNIST_FILES[f'{split}_labels'])
@@ -271,7 +269,7 @@ class MNIST(TensorDataset):
     def __repr__(self):
         return f"MNIST({'train' if self.train else 'test'}: {len(self)} images{f', transform={self.transform}' if self.transform else ''})"
 
-# %% ../nbs/04_data.ipynb #5f431371
+# %% ../nbs/04_data.ipynb #d9d9e30c
 def _three_vs_seven(images, labels):
     keep = (labels == 3) | (labels == 7)
     return images[keep], (labels[keep] == 7).astype(np.int64)
@@ -281,7 +279,7 @@ def mnist_3v7(root=None, download=True):
     x_train, y_train, x_test, y_test = load_mnist(root, download)
     return (*_three_vs_seven(x_train, y_train), *_three_vs_seven(x_test, y_test))
 
-# %% ../nbs/04_data.ipynb #a2d02523
+# %% ../nbs/04_data.ipynb #9d55f617
 def mnist_3v7_sample():
     "The 3-vs-7 sample shipped with maxine: train images and labels (0 = 3, 1 = 7), validation images and labels"
     with importlib.resources.files('maxine').joinpath('data_files/mnist_3v7_sample.npz').open('rb') as f:

@@ -10,12 +10,12 @@ __all__ = ['MAE', 'MSE', 'CrossEntropy', 'BinaryCrossEntropy', 'mse_loss', 'l1_l
            'binary_cross_entropy_with_logits', 'cross_entropy', 'nll_loss', 'MSELoss', 'L1Loss', 'BCELoss',
            'BCEWithLogitsLoss', 'NLLLoss', 'CrossEntropyLoss']
 
-# %% ../nbs/02_loss.ipynb #f2486b96
+# %% ../nbs/02_loss.ipynb #f84d0ce1
 import numpy as np
-from .tensor import Tensor, tensor, _make
+from .tensor import Tensor, tensor, as_tensor, as_array, _make
 from .nn import Module
 
-# %% ../nbs/02_loss.ipynb #41a3e8e1
+# %% ../nbs/02_loss.ipynb #32d154c9
 def _reduce(losses, reduction):
     "Combine per-example losses as `reduction` asks"
     if reduction == 'mean': return losses.mean()
@@ -25,13 +25,13 @@ def _reduce(losses, reduction):
 
 def _pair(name, input, target):
     "Input and target as tensors of one shape (broadcasting them silently is almost always a bug)"
-    input = input if isinstance(input, Tensor) else tensor(input)
-    target = target if isinstance(target, Tensor) else tensor(target, dtype=input.dtype)
+    input = as_tensor(input)
+    target = as_tensor(target, dtype=input.dtype)
     if input.shape != target.shape:
         raise ValueError(f"{name}: input shape {input.shape} and target shape {target.shape} differ")
     return input, target
 
-# %% ../nbs/02_loss.ipynb #641d3117
+# %% ../nbs/02_loss.ipynb #740f364d
 def mse_loss(input, target, reduction='mean'):
     "Mean squared error"
     input, target = _pair('mse_loss', input, target)
@@ -43,7 +43,7 @@ def l1_loss(input, target, reduction='mean'):
     input, target = _pair('l1_loss', input, target)
     return _reduce((input - target).abs(), reduction)
 
-# %% ../nbs/02_loss.ipynb #c8f5b229
+# %% ../nbs/02_loss.ipynb #1815062f
 def binary_cross_entropy(input, target, weight=None, reduction='mean'):
     "Binary cross-entropy between probabilities `input` and targets in [0, 1]"
     input, target = _pair('binary_cross_entropy', input, target)
@@ -59,7 +59,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction='mean
     "Binary cross-entropy from raw scores (logits), computed without overflow"
     input, target = _pair('binary_cross_entropy_with_logits', input, target)
     x, t = input.data, target.data
-    pw = 1 if pos_weight is None else (pos_weight.data if isinstance(pos_weight, Tensor) else np.asarray(pos_weight, x.dtype))
+    pw = 1 if pos_weight is None else as_array(pos_weight).astype(x.dtype)
     log_weight = 1 + (pw - 1) * t
     softplus_neg_x = np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0)
     def backward(g):
@@ -69,10 +69,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction='mean
     losses = _make((1 - t) * x + log_weight * softplus_neg_x, (input, target), backward, 'bce_with_logits')
     return _reduce(losses if weight is None else losses * weight, reduction)
 
-# %% ../nbs/02_loss.ipynb #308d38fd
+# %% ../nbs/02_loss.ipynb #65b7ec5a
 def _class_targets(name, target, n, n_classes, ignore_index):
     "Targets as an int64 array of class ids, each checked to be in range"
-    target = _data(target)
+    target = as_array(target)
     if target.dtype.kind not in 'iu':
         raise TypeError(f"{name}: target must hold class ids (an integer dtype), got {target.dtype}")
     if target.shape != (n,):
@@ -86,11 +86,11 @@ def _class_targets(name, target, n, n_classes, ignore_index):
 def _target_weights(name, input, target, weight, ignore_index, label_smoothing):
     "The matrix A of target weights (see above) and the denominator of the mean"
     n, n_classes = input.shape
-    w = np.ones(n_classes, input.dtype) if weight is None else _data(weight).astype(input.dtype)
+    w = np.ones(n_classes, input.dtype) if weight is None else as_array(weight).astype(input.dtype)
     if w.shape != (n_classes,): raise ValueError(f"{name}: weight must have shape ({n_classes},), got {w.shape}")
     if not 0 <= label_smoothing <= 1: raise ValueError(f"{name}: label_smoothing must be in [0, 1], got {label_smoothing}")
     smooth = label_smoothing / n_classes
-    target_data = _data(target)
+    target_data = as_array(target)
     if target_data.dtype.kind == 'f' and target_data.shape == input.shape:
         probs = target_data.astype(input.dtype)
         return w * ((1 - label_smoothing) * probs + smooth), n
@@ -102,13 +102,11 @@ def _target_weights(name, input, target, weight, ignore_index, label_smoothing):
     if smooth: A[rows] += smooth * w
     return A, w[ids[rows]].sum()
 
-def _data(x): return x.data if isinstance(x, Tensor) else np.asarray(x)
-
 def _as_rows(input, target):
     "Scores as (rows, C) and targets to match: (C,) is one row, (N, C, d1, ...) is N*d1*... rows"
-    input = input if isinstance(input, Tensor) else tensor(input)
+    input = as_tensor(input)
     if input.ndim == 2: return input, target, None
-    t = _data(target)
+    t = as_array(target)
     if input.ndim == 1: return input.reshape(1, -1), t.reshape((1,) + t.shape), ()
     n_classes, shape = input.shape[1], (input.shape[0],) + input.shape[2:]
     rows = input.permute(0, *range(2, input.ndim), 1).reshape(-1, n_classes)
@@ -144,7 +142,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction='mean'):
     if reduction == 'mean': return losses.sum() / denominator
     return _unrows(_reduce(losses, reduction), shape, reduction)
 
-# %% ../nbs/02_loss.ipynb #426853c7
+# %% ../nbs/02_loss.ipynb #b532235a
 class MSELoss(Module):
     "Mean squared error"
     def __init__(self, reduction='mean'):

@@ -7,13 +7,12 @@ Docs: https://maxine-dl.github.io/maxine/metrics.html.md"""
 # %% auto #0
 __all__ = ['accuracy', 'error_rate', 'confusion_matrix', 'plot_confusion_matrix']
 
-# %% ../nbs/05a_metrics.ipynb #1d49956a
+# %% ../nbs/05a_metrics.ipynb #42acf780
 import numpy as np
-from .tensor import Tensor, tensor
+from .tensor import tensor, as_array
 
 def _scores_and_targets(name, preds, targets):
-    preds = preds.data if isinstance(preds, Tensor) else np.asarray(preds)
-    targets = targets.data if isinstance(targets, Tensor) else np.asarray(targets)
+    preds, targets = as_array(preds), as_array(targets)
     if preds.ndim != 2 or targets.shape != preds.shape[:1]:
         raise ValueError(f"{name}: expected scores of shape (n, classes) and targets of shape (n,), "
                          f"got {preds.shape} and {targets.shape}")
@@ -28,7 +27,7 @@ def error_rate(preds, targets):
     "1 - accuracy"
     return 1 - accuracy(preds, targets)
 
-# %% ../nbs/05a_metrics.ipynb #a04576b0
+# %% ../nbs/05a_metrics.ipynb #42480100
 def confusion_matrix(preds, targets, num_classes=None):
     "Counts of (true class, predicted class) pairs: rows are targets, columns are predictions"
     preds, targets = _scores_and_targets('confusion_matrix', preds, targets)

@@ -6,18 +6,18 @@ Docs: https://maxine-dl.github.io/maxine/tensor.html.md"""
 
 # %% auto #0
 __all__ = ['float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'default_float', 'maximum', 'minimum',
-           'MinMax', 'Tensor', 'tensor', 'is_grad_enabled', 'no_grad', 'enable_grad', 'unbroadcast', 'where', 'cat',
-           'stack', 'graph_lines', 'print_graph', 'manual_seed', 'default_generator', 'zeros', 'ones', 'full',
-           'zeros_like', 'ones_like', 'arange', 'eye', 'randn', 'rand', 'randint', 'randn_like', 'GradcheckError',
-           'gradcheck']
+           'MinMax', 'Tensor', 'tensor', 'as_tensor', 'as_array', 'is_grad_enabled', 'no_grad', 'enable_grad',
+           'unbroadcast', 'where', 'cat', 'stack', 'graph_lines', 'print_graph', 'manual_seed', 'default_generator',
+           'zeros', 'ones', 'full', 'zeros_like', 'ones_like', 'arange', 'eye', 'randn', 'rand', 'randint',
+           'randn_like', 'GradcheckError', 'gradcheck']
 
-# %% ../nbs/00_tensor.ipynb #5c9eba2e
+# %% ../nbs/00_tensor.ipynb #2eeafd09
 import math
 from collections import namedtuple
 import numpy as np
 from fastcore.basics import patch
 
-# %% ../nbs/00_tensor.ipynb #85a1606a
+# %% ../nbs/00_tensor.ipynb #c041f3e9
 float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64, uint8 = np.int8, np.int16, np.int32, np.int64, np.uint8
 default_float = np.dtype(np.float32)
@@ -35,7 +35,7 @@ def _to_array(data, dtype=None):
     if dtype is None and not keeps_dtype and arr.dtype == np.float64: arr = arr.astype(default_float)
     return arr
 
-# %% ../nbs/00_tensor.ipynb #bbdbd5d4
+# %% ../nbs/00_tensor.ipynb #c60b0c09
 class Tensor:
     "A NumPy array that remembers how it was computed, so that `backward()` can find its gradients"
     __slots__ = ('data', 'grad', 'requires_grad', '_parents', '_backward', '_op', '__weakref__')
@@ -83,12 +83,21 @@ class Tensor:
         elif self.requires_grad: extras += ', requires_grad=True'
         return f"{prefix}{body}{extras})"
 
-# %% ../nbs/00_tensor.ipynb #f83d4dc5
+# %% ../nbs/00_tensor.ipynb #77371259
 def tensor(data, requires_grad=False, dtype=None):
     "Make a `Tensor` from a number, a (nested) list, a NumPy array or anything with `__array__`"
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
-# %% ../nbs/00_tensor.ipynb #120b3cc2
+def as_tensor(data, dtype=None):
+    "`data` itself if it is already a Tensor (cast to `dtype` if given), else a new Tensor, as `torch.as_tensor`"
+    if not isinstance(data, Tensor): return Tensor(data, dtype=dtype)
+    return data if dtype is None or data.dtype == np.dtype(dtype) else data.to(dtype)
+
+def as_array(x):
+    "The NumPy array behind a Tensor, or `x` as a NumPy array"
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+# %% ../nbs/00_tensor.ipynb #c1cd69ff
 _grad_enabled = True
 
 def is_grad_enabled():
@@ -114,7 +123,7 @@ class enable_grad(no_grad):
         global _grad_enabled
         self.prev, _grad_enabled = _grad_enabled, True
 
-# %% ../nbs/00_tensor.ipynb #d5529711
+# %% ../nbs/00_tensor.ipynb #01bfc7fb
 def _make(data, parents=(), backward=None, op=''):
     "The output of an op: it records `parents` and `backward` only if a gradient can flow through it"
     if type(data) is not np.ndarray: data = np.asarray(data)   # NumPy reductions return scalars, not 0-d arrays
@@ -126,7 +135,7 @@ def _make(data, parents=(), backward=None, op=''):
         out.requires_grad, out._parents, out._backward, out._op = False, (), None, ''
     return out
 
-# %% ../nbs/00_tensor.ipynb #24241695
+# %% ../nbs/00_tensor.ipynb #71b331eb
 def _as_tensor(x, like):
     "`x` as a Tensor; a Python number takes the dtype of `like`"
     if isinstance(x, Tensor): return x
@@ -143,7 +152,7 @@ def _broadcast(fn, a, b, op):
     try: return fn(a.data, b.data)
     except ValueError: raise ValueError(f"{op}: shapes {a.shape} and {b.shape} can't be broadcast together") from None
 
-# %% ../nbs/00_tensor.ipynb #8169a4f8
+# %% ../nbs/00_tensor.ipynb #dc8c76a0
 def unbroadcast(grad, shape):
     "Sum `grad` down to `shape`, undoing NumPy broadcasting"
     if grad.shape == shape: return grad
@@ -153,7 +162,7 @@ def unbroadcast(grad, shape):
     if ones: grad = grad.sum(axis=ones, keepdims=True)
     return grad
 
-# %% ../nbs/00_tensor.ipynb #cb887feb
+# %% ../nbs/00_tensor.ipynb #e54b6da7
 @patch
 def __add__(self:Tensor, other):
     a, b = self, _as_tensor(other, self)
@@ -197,7 +206,7 @@ def __rmul__(self:Tensor, other): return _as_tensor(other, self) * self
 @patch
 def __rtruediv__(self:Tensor, other): return _as_tensor(other, self) / self
 
-# %% ../nbs/00_tensor.ipynb #190bbe41
+# %% ../nbs/00_tensor.ipynb #06d75a0d
 @patch
 def __pow__(self:Tensor, exponent):
     a = self
@@ -214,7 +223,7 @@ def __pow__(self:Tensor, exponent):
 @patch
 def __rpow__(self:Tensor, base): return _as_tensor(base, self) ** self
 
-# %% ../nbs/00_tensor.ipynb #77650145
+# %% ../nbs/00_tensor.ipynb #271fa385
 def _compare(fn, op):
     def compare(self, other):
         return _make(_broadcast(fn, self, _as_tensor(other, self), op))
@@ -225,7 +234,7 @@ Tensor.__lt__, Tensor.__le__ = _compare(np.less, 'lt'), _compare(np.less_equal, 
 Tensor.__gt__, Tensor.__ge__ = _compare(np.greater, 'gt'), _compare(np.greater_equal, 'ge')
 Tensor.__eq__, Tensor.__ne__ = _compare(np.equal, 'eq'), _compare(np.not_equal, 'ne')
 
-# %% ../nbs/00_tensor.ipynb #f2f4b218
+# %% ../nbs/00_tensor.ipynb #fc7a8fdd
 def _unary(self, out_data, grad_fn, op):
     "Make the output of an elementwise function whose backward is `g * grad_fn(out)`"
     def backward(g): return (g * grad_fn(out.data),)
@@ -277,10 +286,10 @@ def clamp(self:Tensor, min=None, max=None):
 Tensor.__abs__ = Tensor.abs
 Tensor.clip = Tensor.clamp
 
-# %% ../nbs/00_tensor.ipynb #7d7a1c7e
+# %% ../nbs/00_tensor.ipynb #e65739d5
 def where(condition, input, other):
     "Elementwise `input` where `condition` is true, else `other`"
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = as_array(condition)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor): input = Tensor(input)
     a = input if isinstance(input, Tensor) else _as_tensor(input, other)
     b = _as_tensor(other, a)
@@ -292,7 +301,7 @@ def where(condition, input, other):
 
 def _choose(fn, op):
     def choose(input, other):
-        a = input if isinstance(input, Tensor) else Tensor(input)
+        a = as_tensor(input)
         b = _as_tensor(other, a)
         def backward(g):
             wins_a = (fn(a.data, b.data) == a.data) & (a.data != b.data)
@@ -308,10 +317,10 @@ maximum, minimum = _choose(np.maximum, 'maximum'), _choose(np.minimum, 'minimum'
 Tensor.maximum, Tensor.minimum = maximum, minimum
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/00_tensor.ipynb #15cfbb15
+# %% ../nbs/00_tensor.ipynb #e658a085
 @patch
 def __matmul__(self:Tensor, other):
-    a, b = self, (other if isinstance(other, Tensor) else Tensor(other))
+    a, b = self, as_tensor(other)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul: both arguments need at least one dimension, got shapes {a.shape} and {b.shape}")
     ka, kb = a.shape[-1], b.shape[-2 if b.ndim > 1 else 0]
@@ -335,7 +344,7 @@ def __rmatmul__(self:Tensor, other): return Tensor(other) @ self
 
 Tensor.matmul = Tensor.__matmul__
 
-# %% ../nbs/00_tensor.ipynb #c0cd4eab
+# %% ../nbs/00_tensor.ipynb #544de84d
 def _dim(dim, axis):
     "Reductions take `dim` (PyTorch) or `axis` (NumPy)"
     if axis is not None:
@@ -369,7 +378,7 @@ def mean(self:Tensor, dim=None, keepdim=False, *, axis=None):
     def backward(g): return (_expand_reduced(g / count, x.shape, dim, keepdim),)
     return _make(x.data.mean(axis=dim, keepdims=keepdim), (x,), backward, 'mean')
 
-# %% ../nbs/00_tensor.ipynb #5849887f
+# %% ../nbs/00_tensor.ipynb #e773159a
 MinMax = namedtuple('MinMax', ['values', 'indices'])
 
 def _extreme(x, dim, keepdim, find_index, reduce, op):
@@ -412,7 +421,7 @@ def argmin(self:Tensor, dim=None, keepdim=False, *, axis=None):
     dim = _dim(dim, axis)
     return _make(np.argmin(self.data, axis=dim, keepdims=keepdim and dim is not None))
 
-# %% ../nbs/00_tensor.ipynb #4a743f6b
+# %% ../nbs/00_tensor.ipynb #e4bfb4a9
 @patch
 def var(self:Tensor, dim=None, correction=1, keepdim=False, *, unbiased=None, axis=None):
     "Variance over `dim`, dividing by `n - correction`"
@@ -426,7 +435,7 @@ def std(self:Tensor, dim=None, correction=1, keepdim=False, *, unbiased=None, ax
     "Standard deviation over `dim`, the square root of `var`"
     return self.var(dim, correction, keepdim, unbiased=unbiased, axis=axis).sqrt()
 
-# %% ../nbs/00_tensor.ipynb #a3363a8a
+# %% ../nbs/00_tensor.ipynb #7dd28345
 def _shifted(x, dim):
     "`x` minus its max along `dim` (kept finite when the max is infinite)"
     m = x.max(axis=dim, keepdims=True)
@@ -461,7 +470,7 @@ def log_softmax(self:Tensor, dim=-1):
     def backward(g): return (g - np.exp(out_data) * g.sum(axis=dim, keepdims=True),)
     return _make(out_data, (x,), backward, 'log_softmax')
 
-# %% ../nbs/00_tensor.ipynb #515a5fd6
+# %% ../nbs/00_tensor.ipynb #a095b7e6
 def _shape_args(shape):
     "Accept `f(2, 3)` as well as `f((2, 3))`"
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
@@ -517,7 +526,7 @@ def unsqueeze(self:Tensor, dim):
         raise IndexError(f"unsqueeze: dim {dim} is out of range for a tensor with {self.ndim} dimensions")
     return self.reshape(np.expand_dims(self.data, dim).shape)
 
-# %% ../nbs/00_tensor.ipynb #259e032b
+# %% ../nbs/00_tensor.ipynb #a2f2a59f
 def _index_key(key):
     "Replace tensors (and lists) inside an index with NumPy arrays"
     if isinstance(key, Tensor): return key.data
@@ -540,10 +549,10 @@ def __getitem__(self:Tensor, key):
         return (grad,)
     return _make(x.data[key], (x,), backward, 'index')
 
-# %% ../nbs/00_tensor.ipynb #affd4af9
+# %% ../nbs/00_tensor.ipynb #ee38d221
 def cat(tensors, dim=0):
     "Join tensors along an existing dimension `dim`"
-    tensors = tuple(t if isinstance(t, Tensor) else Tensor(t) for t in tensors)
+    tensors = tuple(as_tensor(t) for t in tensors)
     try: out_data = np.concatenate([t.data for t in tensors], axis=dim)
     except ValueError: raise ValueError(f"cat: shapes {[t.shape for t in tensors]} must match except in dim {dim}") from None
     cuts = np.cumsum([t.shape[dim] for t in tensors])[:-1]
@@ -552,13 +561,13 @@ def cat(tensors, dim=0):
 
 def stack(tensors, dim=0):
     "Join tensors of one shape along a new dimension `dim`"
-    tensors = tuple(t if isinstance(t, Tensor) else Tensor(t) for t in tensors)
+    tensors = tuple(as_tensor(t) for t in tensors)
     try: out_data = np.stack([t.data for t in tensors], axis=dim)
     except ValueError: raise ValueError(f"stack: shapes {[t.shape for t in tensors]} must all be equal") from None
     def backward(g): return tuple(np.take(g, i, axis=dim) for i in range(len(tensors)))
     return _make(out_data, tensors, backward, 'stack')
 
-# %% ../nbs/00_tensor.ipynb #997e06fb
+# %% ../nbs/00_tensor.ipynb #ceb2a180
 @patch
 def detach(self:Tensor):
     "The same data, cut from the graph"
@@ -575,7 +584,7 @@ Tensor.float = lambda self: self.to(np.float32)
 Tensor.double = lambda self: self.to(np.float64)
 Tensor.long = lambda self: self.to(np.int64)
 
-# %% ../nbs/00_tensor.ipynb #c943193c
+# %% ../nbs/00_tensor.ipynb #9f3a81d7
 @patch
 def __getstate__(self:Tensor): return {'data': self.data, 'requires_grad': self.requires_grad}
 
@@ -584,7 +593,7 @@ def __setstate__(self:Tensor, state):
     self.data, self.requires_grad = state['data'], state['requires_grad']
     self.grad, self._parents, self._backward, self._op = None, (), None, ''
 
-# %% ../nbs/00_tensor.ipynb #20c53d7b
+# %% ../nbs/00_tensor.ipynb #bb879c13
 def _topological_order(root):
     "Nodes that need a gradient, each after every node it was computed from"
     order, visited, stack = [], set(), [(root, False)]
@@ -621,7 +630,7 @@ def backward(self:Tensor, gradient=None, retain_graph=False):
                                f"shape {self.shape}, so pass gradient= a tensor of that shape")
         gradient = np.ones_like(self.data)
     else:
-        gradient = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=self.data.dtype)
+        gradient = np.asarray(as_array(gradient), dtype=self.data.dtype)
         if gradient.shape != self.shape:
             raise ValueError(f"backward: gradient has shape {gradient.shape} but the tensor has shape {self.shape}")
     grads, given = {id(self): gradient}, {id(gradient)}        # the caller's gradient is theirs: never `.grad` itself
@@ -635,7 +644,7 @@ def backward(self:Tensor, gradient=None, retain_graph=False):
             grads[key] = grads[key] + parent_grad if key in grads else parent_grad
         if not retain_graph: node._parents, node._backward = (), _freed
 
-# %% ../nbs/00_tensor.ipynb #b863cbab
+# %% ../nbs/00_tensor.ipynb #79c329d1
 def graph_lines(t, depth=0):
     "Lines describing the graph that produced `t`, its inputs indented below it"
     kind = t._op if t._op else ('leaf' if t.requires_grad else 'constant')
@@ -647,7 +656,7 @@ def print_graph(t):
     "Print the graph that produced `t`"
     print('\n'.join(graph_lines(t)))
 
-# %% ../nbs/00_tensor.ipynb #949342de
+# %% ../nbs/00_tensor.ipynb #051ee806
 _generator = np.random.default_rng()
 
 def manual_seed(seed):
@@ -709,7 +718,7 @@ def randn_like(t, dtype=None, requires_grad=False):
     "Standard normal samples of the shape of `t`"
     return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
-# %% ../nbs/00_tensor.ipynb #b5050c70
+# %% ../nbs/00_tensor.ipynb #0aecab96
 class GradcheckError(AssertionError): "Analytic and numerical gradients disagree"
 
 def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):

@@ -8,14 +8,14 @@ Docs: https://maxine-dl.github.io/maxine/nn.html.md"""
 __all__ = ['IncompatibleKeys', 'Parameter', 'Module', 'Linear', 'ReLU', 'LeakyReLU', 'Sigmoid', 'Tanh', 'GELU', 'SiLU', 'Softmax',
            'LogSoftmax', 'Identity', 'Flatten', 'Unflatten', 'Dropout', 'ModuleList', 'Sequential']
 
-# %% ../../nbs/01_nn.ipynb #9694db92
+# %% ../../nbs/01_nn.ipynb #42ac6cc8
 import math
 from collections import OrderedDict, namedtuple
 import numpy as np
 from fastcore.basics import patch
-from ..tensor import Tensor, tensor, default_generator
+from ..tensor import Tensor, tensor, as_tensor, as_array, default_generator
 
-# %% ../../nbs/01_nn.ipynb #c169ce59
+# %% ../../nbs/01_nn.ipynb #4be5a55b
 class Parameter(Tensor):
     "A Tensor that is a weight of a Module: it requires grad, and modules register it when assigned"
     __slots__ = ()
@@ -24,7 +24,7 @@ class Parameter(Tensor):
 
     def __repr__(self): return 'Parameter containing:\n' + super().__repr__()
 
-# %% ../../nbs/01_nn.ipynb #b645e8e3
+# %% ../../nbs/01_nn.ipynb #4a6bf4fa
 IncompatibleKeys = namedtuple('IncompatibleKeys', ['missing_keys', 'unexpected_keys', 'mismatched_keys'])
 
 class Module:
@@ -57,7 +57,7 @@ class Module:
 
     def __call__(self, *args, **kwargs): return self.forward(*args, **kwargs)
 
-# %% ../../nbs/01_nn.ipynb #88d6e72f
+# %% ../../nbs/01_nn.ipynb #54c9d047
 def _named_modules(module, prefix=''):
     yield prefix, module
     for name, child in module._modules.items():
@@ -123,7 +123,7 @@ def zero_grad(self:Module, set_to_none=True):
         if set_to_none: p.grad = None
         elif p.grad is not None: p.grad.data[...] = 0
 
-# %% ../../nbs/01_nn.ipynb #650ec29a
+# %% ../../nbs/01_nn.ipynb #ee2b66ff
 def _state_items(module):
     "(name, tensor) for every parameter and persistent buffer"
     yield from module.named_parameters()
@@ -140,7 +140,7 @@ def state_dict(self:Module):
 def load_state_dict(self:Module, state_dict, strict=True):
     "Copy values from `state_dict` into this module's parameters and buffers (all checked before any is changed)"
     own = dict(_state_items(self))
-    values = {k: (v.data if isinstance(v, Tensor) else np.asarray(v)) for k, v in state_dict.items()}
+    values = {k: as_array(v) for k, v in state_dict.items()}
     missing = [k for k in own if k not in values]
     unexpected = [k for k in values if k not in own]
     mismatched = [k for k in own if k in values and values[k].shape != own[k].shape]
@@ -153,7 +153,7 @@ def load_state_dict(self:Module, state_dict, strict=True):
         if k in values and k not in mismatched: t.data[...] = values[k]
     return IncompatibleKeys(missing, unexpected, mismatched)
 
-# %% ../../nbs/01_nn.ipynb #faa3206c
+# %% ../../nbs/01_nn.ipynb #3b4e2376
 @patch
 def __repr__(self:Module):
     lines = [f"({name}): " + repr(child).replace('\n', '\n  ') for name, child in self._modules.items()]
@@ -165,11 +165,9 @@ def extra_repr(self:Module):
     "The settings a module shows in its repr (override it)"
     return ''
 
-# %% ../../nbs/01_nn.ipynb #2df212ed
+# %% ../../nbs/01_nn.ipynb #ba0a0899
 import maxine.nn.functional as F
 from . import functional, init, utils
-
-def _as_tensor(x): return x if isinstance(x, Tensor) else tensor(x)
 
 class Linear(Module):
     "`y = x @ w + b` with `w` of shape (in_features, out_features)"
@@ -184,10 +182,10 @@ class Linear(Module):
     weight = property(lambda self: self.w, doc="Alias of `w` (shape (in_features, out_features))")
     bias = property(lambda self: self.b, doc="Alias of `b`")
 
-    def forward(self, x): return F.linear(_as_tensor(x), self.w, self.b)
+    def forward(self, x): return F.linear(as_tensor(x), self.w, self.b)
     def extra_repr(self): return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.b is not None}"
 
-# %% ../../nbs/01_nn.ipynb #7a3e21e7
+# %% ../../nbs/01_nn.ipynb #c8419f5c
 class ReLU(Module):
     "max(0, x)"
     def forward(self, x): return F.relu(x)
@@ -241,7 +239,7 @@ class Flatten(Module):
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
-    def forward(self, x): return _as_tensor(x).flatten(self.start_dim, self.end_dim)
+    def forward(self, x): return as_tensor(x).flatten(self.start_dim, self.end_dim)
     def extra_repr(self): return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 class Unflatten(Module):
@@ -250,7 +248,7 @@ class Unflatten(Module):
         super().__init__()
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
     def forward(self, x):
-        x = _as_tensor(x)
+        x = as_tensor(x)
         dim = self.dim % x.ndim
         return x.reshape(x.shape[:dim] + self.unflattened_size + x.shape[dim + 1:])
     def extra_repr(self): return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
@@ -264,7 +262,7 @@ class Dropout(Module):
     def forward(self, x): return F.dropout(x, self.p, self.training)
     def extra_repr(self): return f"p={self.p}"
 
-# %% ../../nbs/01_nn.ipynb #dacddadf
+# %% ../../nbs/01_nn.ipynb #c67acc7f
 class ModuleList(Module):
     "A list of modules whose parameters are registered"
     def __init__(self, modules=()):

@@ -12,7 +12,7 @@ __all__ = ['conv2d', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'batch_n
 # %% ../../nbs/06_conv.ipynb #03fb5a3e
 import math
 import numpy as np
-from ..tensor import Tensor, tensor, stack, _make, default_generator
+from ..tensor import Tensor, tensor, as_tensor, stack, _make, default_generator
 from . import Module, Parameter
 from . import init
 
@@ -38,7 +38,7 @@ def _pad(x, padding, value=0.):
 # %% ../../nbs/06_conv.ipynb #4d2a1af9
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "2-D convolution of input (N, C, H, W) with weight (out_channels, C/groups, kh, kw), by im2col and one matrix product"
-    x, w = (input if isinstance(input, Tensor) else tensor(input)), weight
+    x, w = as_tensor(input), weight
     stride, padding, dilation = _pair(stride), _pair(padding), _pair(dilation)
     if x.ndim != 4: raise ValueError(f"conv2d: expected input of shape (N, C, H, W), got {x.shape}")
     n, c, h, wd = x.shape
