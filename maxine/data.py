@@ -16,7 +16,7 @@ import gzip, hashlib, importlib.resources, math, os, tempfile, urllib.request
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
-from .tensor import Tensor, as_array, default_generator, _make
+from .tensor import as_array, default_generator, _make
 
 # %% ../nbs/04_data.ipynb #6bc70986
 class Dataset:

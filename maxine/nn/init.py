@@ -11,7 +11,7 @@ __all__ = ['calculate_gain', 'uniform_', 'normal_', 'constant_', 'zeros_', 'ones
 # %% ../../nbs/01b_nn_init.ipynb #9b6e54c7
 import math
 import numpy as np
-from ..tensor import Tensor, no_grad, default_generator
+from ..tensor import no_grad, default_generator
 
 def calculate_gain(nonlinearity, param=None):
     "The factor that keeps activations' variance steady through `nonlinearity`"
