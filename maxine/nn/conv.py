@@ -14,7 +14,6 @@ import math
 import numpy as np
 from ..tensor import Tensor, tensor, as_tensor, stack, _make, default_generator
 from . import Module, Parameter
-from . import init
 
 # %% ../../nbs/06_conv.ipynb #a2ae47d9
 def _pair(v): return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
