@@ -7,6 +7,7 @@ batches of the epoch (both libraries alike) and scales the time to a whole epoch
 import argparse, time
 import torch
 import maxine
+from maxine.tensor import reuse_freed_memory
 from machine import machine_line
 from maxine import optim
 import maxine.nn.functional as F
@@ -44,6 +45,7 @@ def epoch_seconds(step, dl, batches):
     return (time.perf_counter() - start) * len(dl) / n
 
 def main(batches=None):
+    reuse_freed_memory()          # as maxine-train does (see 00_tensor); it applies to the whole process
     maxine.manual_seed(0)
     dls, _, _ = make_dls('mnist', 64, 0)
     model = make_model('cnn', 10)

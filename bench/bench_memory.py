@@ -16,6 +16,8 @@ def child(lib):
     if lib == 'maxine':
         from maxine import nn, optim
         import maxine.nn.functional as F
+        from maxine.tensor import reuse_freed_memory
+        reuse_freed_memory()                                  # as maxine-train does
         model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
         opt = optim.Adam(model.parameters(), lr=1e-3)
         def step(xb, yb):

@@ -9,6 +9,7 @@ import time
 import numpy as np
 import torch
 import maxine
+from maxine.tensor import reuse_freed_memory
 from machine import machine_line
 from maxine import nn, optim
 import maxine.nn.functional as F
@@ -75,6 +76,7 @@ def step_phases(batch_size, steps=300):
     return {k: v / steps * 1e6 for k, v in totals.items()}
 
 def main():
+    reuse_freed_memory()          # as maxine-train does (see 00_tensor); it applies to the whole process
     print(machine_line() + "\n")
     print("| one epoch, 784-128-10 MLP, Adam | maxine s | PyTorch s | maxine / PyTorch | NumPy floor s |")
     print("|---|---:|---:|---:|---:|")

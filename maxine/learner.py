@@ -19,7 +19,7 @@ import numpy as np
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 import maxine.nn.functional as F
-from .tensor import Tensor, no_grad, default_generator, manual_seed
+from .tensor import Tensor, no_grad, default_generator, manual_seed, reuse_freed_memory
 from . import nn, optim
 from .optim import lr_scheduler
 from .data import (DataLoader, DataLoaders, TensorDataset, Compose, ToFloat, Normalize, FlattenImage, RandomShift,
@@ -439,6 +439,7 @@ def train(args):
 def main(argv=None):
     "Entry point of the `maxine-train` command"
     args = parse_args(argv)
+    reuse_freed_memory()                       # a training run makes many large temporary arrays (see 00_tensor)
     try: learn = train(args)
     except (OSError, ValueError) as e:
         print(f"maxine-train: {e}", file=sys.stderr)
