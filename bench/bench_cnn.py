@@ -8,33 +8,10 @@ import argparse, time
 import torch
 import maxine
 from maxine.tensor import reuse_freed_memory
-from machine import machine_line
+from common import machine_line, torch_twin
 from maxine import optim
 import maxine.nn.functional as F
 from maxine.learner import make_model, make_dls
-
-def torch_twin(model):
-    "The same network in PyTorch, with the same weights (maxine's Linear weight is the transpose of torch's)"
-    layers = []
-    for m in model:
-        name = type(m).__name__
-        if name == 'Unflatten': layers.append(torch.nn.Unflatten(m.dim, m.unflattened_size))
-        elif name == 'Conv2d':
-            t = torch.nn.Conv2d(m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding)
-            with torch.no_grad(): t.weight.copy_(torch.tensor(m.weight.data)); t.bias.copy_(torch.tensor(m.bias.data))
-            layers.append(t)
-        elif name == 'BatchNorm2d': layers.append(torch.nn.BatchNorm2d(m.num_features))
-        elif name == 'ReLU': layers.append(torch.nn.ReLU())
-        elif name == 'MaxPool2d': layers.append(torch.nn.MaxPool2d(m.kernel_size))
-        elif name == 'AdaptiveAvgPool2d': layers.append(torch.nn.AdaptiveAvgPool2d(m.output_size))
-        elif name == 'Flatten': layers.append(torch.nn.Flatten())
-        elif name == 'Dropout': layers.append(torch.nn.Dropout(m.p))
-        elif name == 'Linear':
-            t = torch.nn.Linear(m.in_features, m.out_features)
-            with torch.no_grad(): t.weight.copy_(torch.tensor(m.w.data.T)); t.bias.copy_(torch.tensor(m.b.data))
-            layers.append(t)
-        else: raise TypeError(f"no PyTorch twin for {name}")
-    return torch.nn.Sequential(*layers)
 
 def epoch_seconds(step, dl, batches):
     n = len(dl) if batches is None else min(batches, len(dl))

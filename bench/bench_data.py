@@ -7,7 +7,7 @@ Target: loading is under 5% of a training epoch (784-128-10 MLP, Adam, batch 64,
 import time
 import maxine
 from maxine.tensor import reuse_freed_memory
-from machine import machine_line
+from common import machine_line
 from maxine import nn, optim
 import maxine.nn.functional as F
 from maxine.data import MNIST, DataLoader, Compose, ToFloat, Normalize, FlattenImage, MNIST_MEAN, MNIST_STD

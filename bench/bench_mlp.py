@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import maxine
 from maxine.tensor import reuse_freed_memory
-from machine import machine_line
+from common import machine_line, torch_twin
 from maxine import nn, optim
 import maxine.nn.functional as F
 from maxine.data import MNIST, DataLoader, Compose, ToFloat, Normalize, FlattenImage, MNIST_MEAN, MNIST_STD
@@ -30,9 +30,7 @@ def maxine_epoch(batches):
     return time.perf_counter() - start, model
 
 def torch_epoch(batches, like):
-    model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
-    with torch.no_grad():
-        for t, m in zip((model[0], model[2]), (like[0], like[2])): t.weight.copy_(torch.tensor(m.w.data.T)); t.bias.copy_(torch.tensor(m.b.data))
+    model = torch_twin(like)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     start = time.perf_counter()
     for xb, yb in batches:

@@ -8,7 +8,7 @@ import argparse, statistics, timeit
 import numpy as np
 import torch
 import maxine
-from machine import machine_line
+from common import machine_line
 
 def cases():
     "name -> (shapes of the inputs, the op, the same forward and backward written directly in NumPy)"

@@ -8,21 +8,8 @@ import argparse, time
 import numpy as np
 import torch
 import maxine
-from machine import machine_line
-from maxine import nn
+from common import machine_line, torch_twin
 from maxine.learner import make_model, make_dls, Learner, OPTIMIZERS
-
-def torch_twin(model):
-    "A torch.nn.Sequential with the same layers and weights as maxine's MLP (torch stores Linear weights transposed)"
-    layers = []
-    for m in model:
-        if isinstance(m, nn.Linear):
-            t = torch.nn.Linear(m.in_features, m.out_features)
-            with torch.no_grad(): t.weight.copy_(torch.tensor(m.w.data.T)); t.bias.copy_(torch.tensor(m.b.data))
-            layers.append(t)
-        elif isinstance(m, nn.ReLU): layers.append(torch.nn.ReLU())
-        elif isinstance(m, nn.Dropout): layers.append(torch.nn.Dropout(m.p))
-    return torch.nn.Sequential(*layers)
 
 def train_torch(model, dls, epochs, lr):
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
