@@ -11,13 +11,13 @@ __all__ = ['float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', '
            'zeros', 'ones', 'full', 'zeros_like', 'ones_like', 'arange', 'eye', 'randn', 'rand', 'randint',
            'randn_like', 'reuse_freed_memory', 'GradcheckError', 'gradcheck']
 
-# %% ../nbs/00_tensor.ipynb #47249ec0
+# %% ../nbs/00_tensor.ipynb #27d14554
 import math
 from collections import namedtuple
 import numpy as np
 from fastcore.basics import patch
 
-# %% ../nbs/00_tensor.ipynb #f9dc1bd5
+# %% ../nbs/00_tensor.ipynb #fcad8ac1
 float16, float32, float64 = np.float16, np.float32, np.float64
 int8, int16, int32, int64, uint8 = np.int8, np.int16, np.int32, np.int64, np.uint8
 default_float = np.dtype(np.float32)
@@ -35,7 +35,7 @@ def _to_array(data, dtype=None):
     if dtype is None and not keeps_dtype and arr.dtype == np.float64: arr = arr.astype(default_float)
     return arr
 
-# %% ../nbs/00_tensor.ipynb #7e153cd9
+# %% ../nbs/00_tensor.ipynb #cd76d35b
 class Tensor:
     "A NumPy array that remembers how it was computed, so that `backward()` can find its gradients"
     __slots__ = ('data', 'grad', 'requires_grad', '_parents', '_backward', '_op', '__weakref__')
@@ -83,7 +83,7 @@ class Tensor:
         elif self.requires_grad: extras += ', requires_grad=True'
         return f"{prefix}{body}{extras})"
 
-# %% ../nbs/00_tensor.ipynb #5acb4504
+# %% ../nbs/00_tensor.ipynb #24bef3b8
 def tensor(data, requires_grad=False, dtype=None):
     "Make a `Tensor` from a number, a (nested) list, a NumPy array or anything with `__array__`"
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
@@ -97,7 +97,7 @@ def as_array(x):
     "The NumPy array behind a Tensor, or `x` as a NumPy array"
     return x.data if isinstance(x, Tensor) else np.asarray(x)
 
-# %% ../nbs/00_tensor.ipynb #b5aeaa46
+# %% ../nbs/00_tensor.ipynb #765a1d22
 _grad_enabled = True
 
 def is_grad_enabled():
@@ -123,7 +123,7 @@ class enable_grad(no_grad):
         global _grad_enabled
         self.prev, _grad_enabled = _grad_enabled, True
 
-# %% ../nbs/00_tensor.ipynb #52c02eb7
+# %% ../nbs/00_tensor.ipynb #8f482c99
 def _make(data, parents=(), backward=None, op=''):
     "The output of an op: it records `parents` and `backward` only if a gradient can flow through it"
     if type(data) is not np.ndarray: data = np.asarray(data)   # NumPy reductions return scalars, not 0-d arrays
@@ -135,7 +135,7 @@ def _make(data, parents=(), backward=None, op=''):
         out.requires_grad, out._parents, out._backward, out._op = False, (), None, ''
     return out
 
-# %% ../nbs/00_tensor.ipynb #ee00e8a9
+# %% ../nbs/00_tensor.ipynb #90360918
 def _as_tensor(x, like):
     "`x` as a Tensor; a Python number takes the dtype of `like`"
     if isinstance(x, Tensor): return x
@@ -152,7 +152,7 @@ def _broadcast(fn, a, b, op):
     try: return fn(a.data, b.data)
     except ValueError: raise ValueError(f"{op}: shapes {a.shape} and {b.shape} can't be broadcast together") from None
 
-# %% ../nbs/00_tensor.ipynb #31abe577
+# %% ../nbs/00_tensor.ipynb #2dd33cfb
 def unbroadcast(grad, shape):
     "Sum `grad` down to `shape`, undoing NumPy broadcasting"
     if grad.shape == shape: return grad
@@ -162,7 +162,7 @@ def unbroadcast(grad, shape):
     if ones: grad = grad.sum(axis=ones, keepdims=True)
     return grad
 
-# %% ../nbs/00_tensor.ipynb #ba6aaf74
+# %% ../nbs/00_tensor.ipynb #7ad4a9cd
 @patch
 def __add__(self:Tensor, other):
     a, b = self, _as_tensor(other, self)
@@ -206,7 +206,7 @@ def __rmul__(self:Tensor, other): return _as_tensor(other, self) * self
 @patch
 def __rtruediv__(self:Tensor, other): return _as_tensor(other, self) / self
 
-# %% ../nbs/00_tensor.ipynb #7a2e3a0d
+# %% ../nbs/00_tensor.ipynb #8fe52927
 @patch
 def __pow__(self:Tensor, exponent):
     a = self
@@ -223,7 +223,7 @@ def __pow__(self:Tensor, exponent):
 @patch
 def __rpow__(self:Tensor, base): return _as_tensor(base, self) ** self
 
-# %% ../nbs/00_tensor.ipynb #c8248004
+# %% ../nbs/00_tensor.ipynb #3714a267
 def _compare(fn, op):
     def compare(self, other):
         return _make(_broadcast(fn, self, _as_tensor(other, self), op))
@@ -234,7 +234,7 @@ Tensor.__lt__, Tensor.__le__ = _compare(np.less, 'lt'), _compare(np.less_equal, 
 Tensor.__gt__, Tensor.__ge__ = _compare(np.greater, 'gt'), _compare(np.greater_equal, 'ge')
 Tensor.__eq__, Tensor.__ne__ = _compare(np.equal, 'eq'), _compare(np.not_equal, 'ne')
 
-# %% ../nbs/00_tensor.ipynb #e8e76add
+# %% ../nbs/00_tensor.ipynb #2b9d515f
 def _unary(self, out_data, grad_fn, op):
     "Make the output of an elementwise function whose backward is `g * grad_fn(out)`"
     def backward(g): return (g * grad_fn(out.data),)
@@ -286,7 +286,7 @@ def clamp(self:Tensor, min=None, max=None):
 Tensor.__abs__ = Tensor.abs
 Tensor.clip = Tensor.clamp
 
-# %% ../nbs/00_tensor.ipynb #dd83e1e4
+# %% ../nbs/00_tensor.ipynb #69d49ff3
 def where(condition, input, other):
     "Elementwise `input` where `condition` is true, else `other`"
     cond = as_array(condition)
@@ -317,7 +317,7 @@ maximum, minimum = _choose(np.maximum, 'maximum'), _choose(np.minimum, 'minimum'
 Tensor.maximum, Tensor.minimum = maximum, minimum
 Tensor.where = lambda self, condition, other: where(condition, self, other)
 
-# %% ../nbs/00_tensor.ipynb #9aa6a34f
+# %% ../nbs/00_tensor.ipynb #fac192ef
 @patch
 def __matmul__(self:Tensor, other):
     a, b = self, as_tensor(other)
@@ -344,7 +344,7 @@ def __rmatmul__(self:Tensor, other): return Tensor(other) @ self
 
 Tensor.matmul = Tensor.__matmul__
 
-# %% ../nbs/00_tensor.ipynb #ca2f9920
+# %% ../nbs/00_tensor.ipynb #3945ccfb
 def _dim(dim, axis):
     "Reductions take `dim` (PyTorch) or `axis` (NumPy)"
     if axis is not None:
@@ -378,7 +378,7 @@ def mean(self:Tensor, dim=None, keepdim=False, *, axis=None):
     def backward(g): return (_expand_reduced(g / count, x.shape, dim, keepdim),)
     return _make(x.data.mean(axis=dim, keepdims=keepdim), (x,), backward, 'mean')
 
-# %% ../nbs/00_tensor.ipynb #ad18784b
+# %% ../nbs/00_tensor.ipynb #01513e20
 MinMax = namedtuple('MinMax', ['values', 'indices'])
 
 def _extreme(x, dim, keepdim, find_index, reduce, op):
@@ -421,7 +421,7 @@ def argmin(self:Tensor, dim=None, keepdim=False, *, axis=None):
     dim = _dim(dim, axis)
     return _make(np.argmin(self.data, axis=dim, keepdims=keepdim and dim is not None))
 
-# %% ../nbs/00_tensor.ipynb #8a7ea528
+# %% ../nbs/00_tensor.ipynb #f348108b
 @patch
 def var(self:Tensor, dim=None, correction=1, keepdim=False, *, unbiased=None, axis=None):
     "Variance over `dim`, dividing by `n - correction`"
@@ -435,7 +435,7 @@ def std(self:Tensor, dim=None, correction=1, keepdim=False, *, unbiased=None, ax
     "Standard deviation over `dim`, the square root of `var`"
     return self.var(dim, correction, keepdim, unbiased=unbiased, axis=axis).sqrt()
 
-# %% ../nbs/00_tensor.ipynb #e28da41a
+# %% ../nbs/00_tensor.ipynb #6f6a79ea
 def _shifted(x, dim):
     "`x` minus its max along `dim` (kept finite when the max is infinite)"
     m = x.max(axis=dim, keepdims=True)
@@ -470,7 +470,7 @@ def log_softmax(self:Tensor, dim=-1):
     def backward(g): return (g - np.exp(out_data) * g.sum(axis=dim, keepdims=True),)
     return _make(out_data, (x,), backward, 'log_softmax')
 
-# %% ../nbs/00_tensor.ipynb #77a58cea
+# %% ../nbs/00_tensor.ipynb #70d5c1a5
 def _shape_args(shape):
     "Accept `f(2, 3)` as well as `f((2, 3))`"
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
@@ -482,7 +482,11 @@ def reshape(self:Tensor, *shape):
     try: out_data = x.data.reshape(shape)
     except (ValueError, TypeError):
         raise ValueError(f"reshape: can't reshape shape {x.shape} ({x.numel()} elements) into {shape}") from None
-    def backward(g): return (g.reshape(x.shape),)
+    def backward(g):
+        grad = g.reshape(x.shape)
+        if x.data.flags.c_contiguous: return (grad,)
+        like = np.empty_like(x.data, dtype=grad.dtype); like[...] = grad   # laid out in memory as x is
+        return (like,)
     return _make(out_data, (x,), backward, 'reshape')
 
 Tensor.view = Tensor.reshape
@@ -526,7 +530,7 @@ def unsqueeze(self:Tensor, dim):
         raise IndexError(f"unsqueeze: dim {dim} is out of range for a tensor with {self.ndim} dimensions")
     return self.reshape(np.expand_dims(self.data, dim).shape)
 
-# %% ../nbs/00_tensor.ipynb #5a280563
+# %% ../nbs/00_tensor.ipynb #3c769d17
 def _index_key(key):
     "Replace tensors (and lists) inside an index with NumPy arrays"
     if isinstance(key, Tensor): return key.data
@@ -549,7 +553,7 @@ def __getitem__(self:Tensor, key):
         return (grad,)
     return _make(x.data[key], (x,), backward, 'index')
 
-# %% ../nbs/00_tensor.ipynb #988b1152
+# %% ../nbs/00_tensor.ipynb #ffb0be46
 def cat(tensors, dim=0):
     "Join tensors along an existing dimension `dim`"
     tensors = tuple(as_tensor(t) for t in tensors)
@@ -567,7 +571,7 @@ def stack(tensors, dim=0):
     def backward(g): return tuple(np.take(g, i, axis=dim) for i in range(len(tensors)))
     return _make(out_data, tensors, backward, 'stack')
 
-# %% ../nbs/00_tensor.ipynb #6b7c8531
+# %% ../nbs/00_tensor.ipynb #4c25b2fb
 @patch
 def detach(self:Tensor):
     "The same data, cut from the graph"
@@ -584,7 +588,7 @@ Tensor.float = lambda self: self.to(np.float32)
 Tensor.double = lambda self: self.to(np.float64)
 Tensor.long = lambda self: self.to(np.int64)
 
-# %% ../nbs/00_tensor.ipynb #5cda2567
+# %% ../nbs/00_tensor.ipynb #c1029640
 @patch
 def __getstate__(self:Tensor): return {'data': self.data, 'requires_grad': self.requires_grad}
 
@@ -593,7 +597,7 @@ def __setstate__(self:Tensor, state):
     self.data, self.requires_grad = state['data'], state['requires_grad']
     self.grad, self._parents, self._backward, self._op = None, (), None, ''
 
-# %% ../nbs/00_tensor.ipynb #40d1d2d0
+# %% ../nbs/00_tensor.ipynb #5f25565e
 def _topological_order(root):
     "Nodes that need a gradient, each after every node it was computed from"
     order, visited, stack = [], set(), [(root, False)]
@@ -644,7 +648,7 @@ def backward(self:Tensor, gradient=None, retain_graph=False):
             grads[key] = grads[key] + parent_grad if key in grads else parent_grad
         if not retain_graph: node._parents, node._backward = (), _freed
 
-# %% ../nbs/00_tensor.ipynb #4819f928
+# %% ../nbs/00_tensor.ipynb #07303f79
 def graph_lines(t, depth=0):
     "Lines describing the graph that produced `t`, its inputs indented below it"
     kind = t._op if t._op else ('leaf' if t.requires_grad else 'constant')
@@ -656,7 +660,7 @@ def print_graph(t):
     "Print the graph that produced `t`"
     print('\n'.join(graph_lines(t)))
 
-# %% ../nbs/00_tensor.ipynb #df1e4a38
+# %% ../nbs/00_tensor.ipynb #f6e48455
 _generator = np.random.default_rng()
 
 def manual_seed(seed):
@@ -718,7 +722,7 @@ def randn_like(t, dtype=None, requires_grad=False):
     "Standard normal samples of the shape of `t`"
     return randn(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
 
-# %% ../nbs/00_tensor.ipynb #c270e8be
+# %% ../nbs/00_tensor.ipynb #9a92fb41
 import ctypes
 
 def reuse_freed_memory(mmap_threshold=64 << 20, trim_threshold=256 << 20):
@@ -728,7 +732,7 @@ def reuse_freed_memory(mmap_threshold=64 << 20, trim_threshold=256 << 20):
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3           # mallopt's parameter numbers, from malloc.h
     return bool(libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold)) and bool(libc.mallopt(M_TRIM_THRESHOLD, trim_threshold))
 
-# %% ../nbs/00_tensor.ipynb #1f01b42f
+# %% ../nbs/00_tensor.ipynb #c3cd77b1
 class GradcheckError(AssertionError): "Analytic and numerical gradients disagree"
 
 def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3):

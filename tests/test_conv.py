@@ -149,3 +149,35 @@ def test_conv_keeps_float32():
     y = F.max_pool2d(layer(x), 2)
     y.sum().backward()
     assert y.dtype == np.float32 and x.grad.dtype == np.float32 and layer.weight.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize('shape, kernel, stride', [((2, 3, 6, 4), 2, 2), ((2, 3, 7, 5), 2, 2), ((1, 2, 6, 6), 3, 1)])
+def test_max_pool2d_ties_go_to_the_first_maximum(shape, kernel, stride):
+    "Windows of equal values (as after a ReLU): the tiled fast path and the general one both pick PyTorch's position"
+    x = np.maximum(np.round(randn(0, shape)), 0)
+    check_against_torch(lambda t: F.max_pool2d(t, kernel, stride), x, torch_fn=lambda t: TF.max_pool2d(t, kernel, stride))
+
+
+def test_conv_batchnorm_cnn_matches_torch_in_training():
+    "conv2d's channel-major outputs through BatchNorm, ReLU, max pooling and Flatten: values and every gradient"
+    maxine.manual_seed(0)
+    ours = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1, dtype=np.float64), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(4, 6, 3, padding=1, dtype=np.float64), nn.BatchNorm2d(6), nn.ReLU(), nn.Flatten(),
+                         nn.Linear(6 * 4 * 4, 3, dtype=np.float64))
+    for m in (ours[1], ours[5]):
+        for t in (m.weight, m.bias, m.running_mean, m.running_var): t.data = t.data.astype(np.float64)
+    theirs = torch.nn.Sequential(torch.nn.Conv2d(2, 4, 3, padding=1), torch.nn.BatchNorm2d(4), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                                 torch.nn.Conv2d(4, 6, 3, padding=1), torch.nn.BatchNorm2d(6), torch.nn.ReLU(), torch.nn.Flatten(),
+                                 torch.nn.Linear(6 * 4 * 4, 3)).double()
+    with torch.no_grad():
+        for i in (0, 4):
+            theirs[i].weight.copy_(torch.tensor(ours[i].weight.data)); theirs[i].bias.copy_(torch.tensor(ours[i].bias.data))
+        theirs[8].weight.copy_(torch.tensor(ours[8].w.data.T)); theirs[8].bias.copy_(torch.tensor(ours[8].b.data))
+    x = randn(5, (3, 2, 8, 8))
+    out, expected = ours(tensor(x)), theirs(torch.tensor(x))
+    assert not ours[0](tensor(x)).data.flags.c_contiguous      # conv2d's output is a channel-major view
+    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-9, atol=1e-12)
+    (out * tensor(randn(6, (3, 3)))).sum().backward(); (expected * torch.tensor(randn(6, (3, 3)))).sum().backward()
+    for i, name in [(0, 'weight'), (0, 'bias'), (1, 'weight'), (1, 'bias'), (4, 'weight'), (5, 'weight'), (5, 'bias')]:
+        np.testing.assert_allclose(getattr(ours[i], name).grad.data, getattr(theirs[i], name).grad.numpy(), rtol=1e-8, atol=1e-11)
+    np.testing.assert_allclose(ours[5].running_var.data, theirs[5].running_var.numpy(), rtol=1e-9)

@@ -9,13 +9,13 @@ Docs: https://maxine-dl.github.io/maxine/conv.html.md"""
 __all__ = ['conv2d', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'batch_norm', 'layer_norm', 'Conv2d', 'MaxPool2d',
            'AvgPool2d', 'AdaptiveAvgPool2d', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm']
 
-# %% ../../nbs/06_conv.ipynb #03fb5a3e
+# %% ../../nbs/06_conv.ipynb #c08fc706
 import math
 import numpy as np
 from ..tensor import Tensor, tensor, as_tensor, stack, _make, default_generator
 from . import Module, Parameter
 
-# %% ../../nbs/06_conv.ipynb #a2ae47d9
+# %% ../../nbs/06_conv.ipynb #21ea6539
 def _pair(v): return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 def _out_size(size, kernel, stride, padding, dilation):
@@ -34,7 +34,24 @@ def _pad(x, padding, value=0.):
     ph, pw = padding
     return x if ph == pw == 0 else np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
 
-# %% ../../nbs/06_conv.ipynb #4d2a1af9
+def _flat_image(c, n, hp, wp, kernel, stride, dilation, dtype):
+    """A zero padded image (C, N, hp, wp) stored flat as (C, N*hp*wp + extra): with stride 1, the extra zeros let
+    every kernel tap read the flat image shifted by a constant (see `_tap_views`)"""
+    extra = (kernel[0] - 1) * dilation[0] * wp + (kernel[1] - 1) * dilation[1] if stride == (1, 1) else 0
+    flat = np.zeros((c, n * hp * wp + extra), dtype)
+    return flat, flat[:, :n * hp * wp].reshape(c, n, hp, wp)
+
+def _tap_views(flat, image, kernel, out_hw, stride, dilation):
+    """The grid of positions where conv2d computes outputs, and what each kernel tap sees there: one view of the
+    image per tap, (C, positions) or (C, N, h, w). With stride 1 the grid is the whole padded image (positions past
+    its edge are cropped later) and tap (i, j) is the flat image shifted by i*dh*wp + j*dw, one contiguous run per
+    channel; with a stride, each tap is a strided slice of the image on the grid of outputs."""
+    (kh, kw), (dh, dw), (c, n, hp, wp) = kernel, dilation, image.shape
+    if stride == (1, 1):
+        return (n, hp, wp), [flat[:, i * dh * wp + j * dw:][:, :n * hp * wp] for i in range(kh) for j in range(kw)]
+    return (n,) + out_hw, [image[(slice(None), slice(None)) + _tap(i, j, out_hw, stride, dilation)] for i in range(kh) for j in range(kw)]
+
+# %% ../../nbs/06_conv.ipynb #16769170
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "2-D convolution of input (N, C, H, W) with weight (out_channels, C/groups, kh, kw), by im2col and one matrix product"
     x, w = as_tensor(input), weight
@@ -45,35 +62,37 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if c != c_group * groups or out_c % groups:
         raise ValueError(f"conv2d: input has {c} channels and weight has shape {w.shape} with groups={groups}: "
                          f"expected {c_group * groups} input channels and out_channels divisible by {groups}")
-    (ph, pw), taps = padding, [(i, j) for i in range(kh) for j in range(kw)]
-    out_hw = tuple(_out_size(size, k, s, p, d) for size, k, s, p, d in zip((h, wd), (kh, kw), stride, padding, dilation))
-    rows = n * out_hw[0] * out_hw[1]
-    padded = np.zeros((n, h + 2 * ph, wd + 2 * pw, c), x.dtype)                 # channels last
-    padded[:, ph:ph + h, pw:pw + wd, :] = x.data.transpose(0, 2, 3, 1)
-    cols = np.empty((n,) + out_hw + (kh, kw, c), x.dtype)                        # im2col, one tap at a time
-    for i, j in taps: cols[:, :, :, i, j, :] = padded[(slice(None),) + _tap(i, j, out_hw, stride, dilation)]
-    # rows of each group: (groups, rows, kh*kw*C/groups); kernels: (groups, out_c/groups, kh*kw*C/groups)
-    cols = cols.reshape(rows, kh * kw, groups, c_group).transpose(2, 0, 1, 3).reshape(groups, rows, -1)
-    kernels = w.data.transpose(0, 2, 3, 1).reshape(groups, out_c // groups, -1)
-    out = (cols @ kernels.transpose(0, 2, 1)).reshape((groups, n) + out_hw + (out_c // groups,))
-    out = out.transpose(1, 0, 4, 2, 3).reshape((n, out_c) + out_hw)
-    if bias is not None: out += bias.data.reshape(1, -1, 1, 1).astype(out.dtype, copy=False)
+    oh, ow = out_hw = tuple(_out_size(size, k, s, p, d) for size, k, s, p, d in zip((h, wd), (kh, kw), stride, padding, dilation))
+    (ph, pw), kernel = padding, (kh, kw)
+    flat, image = _flat_image(c, n, h + 2 * ph, wd + 2 * pw, kernel, stride, dilation, x.dtype)   # channel-major
+    image[:, :, ph:ph + h, pw:pw + wd] = x.data.transpose(1, 0, 2, 3)
+    grid, taps = _tap_views(flat, image, kernel, out_hw, stride, dilation)
+    cols = np.empty((kh * kw, c) + grid, x.dtype)                                # im2col: one block per tap
+    for block, seen in zip(cols, taps): block.reshape(seen.shape)[...] = seen
+    # a matrix (kh*kw*C/groups, positions) per group, rows ordered (tap, channel); kernels to match
+    cols = cols.reshape(kh * kw, groups, c_group, -1).transpose(1, 0, 2, 3).reshape(groups, kh * kw * c_group, -1)
+    kernels = w.data.reshape(groups, out_c // groups, c_group, kh * kw).transpose(0, 1, 3, 2).reshape(groups, out_c // groups, -1)
+    out = (kernels @ cols).reshape((out_c,) + grid)[:, :, :oh, :ow]
+    out = np.add(out, bias.data.reshape(-1, 1, 1, 1), dtype=out.dtype) if bias is not None else np.ascontiguousarray(out)
     def backward(g):
-        g_rows = g.reshape((n, groups, out_c // groups) + out_hw).transpose(1, 0, 3, 4, 2).reshape(groups, rows, -1)
+        g_grid = np.zeros((out_c,) + grid, g.dtype)                              # zero where no output was kept
+        g_grid[:, :, :oh, :ow] = g.transpose(1, 0, 2, 3)
+        g_rows = g_grid.reshape(groups, out_c // groups, -1)
         grad_x = grad_w = grad_b = None
         if w.requires_grad:
-            grad_w = (g_rows.transpose(0, 2, 1) @ cols).reshape(out_c, kh, kw, c_group).transpose(0, 3, 1, 2)
-        if bias is not None and bias.requires_grad: grad_b = g.sum(axis=(0, 2, 3))
+            grad_w = (cols @ g_rows.transpose(0, 2, 1)).reshape(groups, kh, kw, c_group, out_c // groups)
+            grad_w = grad_w.transpose(0, 4, 3, 1, 2).reshape(out_c, c_group, kh, kw)
+        if bias is not None and bias.requires_grad: grad_b = g_rows.reshape(out_c, -1) @ np.ones(g_rows.shape[2], g.dtype)
         if x.requires_grad:
-            grad_cols = (g_rows @ kernels).reshape((groups, n) + out_hw + (kh, kw, c_group))
-            grad_cols = grad_cols.transpose(1, 2, 3, 4, 5, 0, 6).reshape((n,) + out_hw + (kh, kw, c))
-            grad_padded = np.zeros(padded.shape, g.dtype)                     # col2im, one tap at a time
-            for i, j in taps: grad_padded[(slice(None),) + _tap(i, j, out_hw, stride, dilation)] += grad_cols[:, :, :, i, j, :]
-            grad_x = grad_padded[:, ph:ph + h, pw:pw + wd, :].transpose(0, 3, 1, 2)
+            grad_cols = (kernels.transpose(0, 2, 1) @ g_rows).reshape(groups, kh * kw, c_group, -1).transpose(1, 0, 2, 3)
+            grad_flat, grad_image = _flat_image(c, n, h + 2 * ph, wd + 2 * pw, kernel, stride, dilation, g.dtype)
+            for block, seen in zip(grad_cols, _tap_views(grad_flat, grad_image, kernel, out_hw, stride, dilation)[1]):
+                seen += block.reshape(seen.shape)                                # col2im: add each tap's block back
+            grad_x = np.ascontiguousarray(grad_image[:, :, ph:ph + h, pw:pw + wd]).transpose(1, 0, 2, 3)
         return (grad_x, grad_w) if bias is None else (grad_x, grad_w, grad_b)
-    return _make(out, (x, w) if bias is None else (x, w, bias), backward, 'conv2d')
+    return _make(out.transpose(1, 0, 2, 3), (x, w) if bias is None else (x, w, bias), backward, 'conv2d')
 
-# %% ../../nbs/06_conv.ipynb #959e4a4a
+# %% ../../nbs/06_conv.ipynb #bc5a4e21
 def _pool_geometry(x, kernel_size, stride, padding, dilation):
     kernel, stride = _pair(kernel_size), _pair(stride if stride is not None else kernel_size)
     padding, dilation = _pair(padding), _pair(dilation)
@@ -91,14 +110,19 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1):
     kernel, stride, padding, dilation, out_hw = _pool_geometry(x, kernel_size, stride, padding, dilation)
     padded = _pad(x.data, padding, -np.inf)
     taps = [padded[index] for index in _pool_taps(kernel, out_hw, stride, dilation)]
-    best = taps[0].copy()
+    best = taps[0].copy(order='K')                       # keeps the input's memory layout
     for seen in taps[1:]: np.maximum(best, seen, out=best)   # one pass per kernel tap, over all windows at once
+    # windows that tile the input exactly (2x2 with stride 2 on an even size) write each input position once
+    tiled = stride == kernel and dilation == (1, 1) and padding == (0, 0) and out_hw == (x.shape[2] // kernel[0], x.shape[3] // kernel[1]) \
+            and x.shape[2] % kernel[0] == 0 and x.shape[3] % kernel[1] == 0
     def backward(g):
-        grad, claimed = np.zeros(padded.shape, g.dtype), np.zeros(best.shape, bool)
+        grad = (np.empty_like if tiled else np.zeros_like)(padded, dtype=g.dtype)
+        claimed = np.zeros_like(best, dtype=bool)
         for index, seen in zip(_pool_taps(kernel, out_hw, stride, dilation), taps):
             first_max = (seen == best) & ~claimed                # the window's first maximum takes its gradient
             claimed |= first_max
-            grad[index] += g * first_max
+            if tiled: np.multiply(g, first_max, out=grad[index])
+            else: grad[index] += g * first_max
         ph, pw = padding
         return (grad[:, :, ph:ph + x.shape[2], pw:pw + x.shape[3]],)
     return _make(best, (x,), backward, 'max_pool2d')
@@ -128,18 +152,27 @@ def adaptive_avg_pool2d(input, output_size):
         rows.append(stack([input[:, :, r0:r1, (j * w) // out_w:-((-(j + 1) * w) // out_w)].mean((2, 3)) for j in range(out_w)], -1))
     return stack(rows, 2)
 
-# %% ../../nbs/06_conv.ipynb #ec485d53
+# %% ../../nbs/06_conv.ipynb #934f4142
 def _per_channel(a):
     "View (N, C, ...) as (N, C, rest): per-channel statistics are then sums over axes 0 and 2"
     return a.reshape(a.shape[0], a.shape[1], -1)
 
+def _channel_major(a):
+    "An (N, C, ...) array stored channel-major (as conv2d's outputs are), viewed as (C, positions); None if it is not"
+    rows = np.moveaxis(a, 1, 0)
+    return rows.reshape(a.shape[1], -1) if rows.flags.c_contiguous else None
+
 def _channel_sum(a):
     "Sum of each channel (dim 1) over the batch and positions, as a matrix product (faster than a strided reduction)"
+    rows = _channel_major(a)
+    if rows is not None: return rows @ np.ones(rows.shape[1], a.dtype)
     a = _per_channel(a)
     return (a @ np.ones(a.shape[2], a.dtype)).sum(0)
 
 def _channel_dot(a, b):
     "Per-channel sum of a * b without making the product array"
+    rows_a, rows_b = _channel_major(a), _channel_major(b)
+    if rows_a is not None and rows_b is not None: return np.einsum('cp,cp->c', rows_a, rows_b)
     return np.einsum('ncx,ncx->c', _per_channel(a), _per_channel(b))
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -186,7 +219,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if bias is not None: out = out + bias
     return out
 
-# %% ../../nbs/06_conv.ipynb #7d4277fa
+# %% ../../nbs/06_conv.ipynb #d65ac9e3
 class Conv2d(Module):
     "2-D convolution: weight (out_channels, in_channels/groups, kh, kw), bias (out_channels,)"
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, dtype=None):

@@ -7,15 +7,25 @@ Docs: https://maxine-dl.github.io/maxine/nn_functional.html.md"""
 # %% auto #0
 __all__ = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'log_softmax', 'leaky_relu', 'silu', 'gelu', 'dropout']
 
-# %% ../../nbs/01a_nn_functional.ipynb #5799a646
+# %% ../../nbs/01a_nn_functional.ipynb #2c1c1a7a
 import math
 import numpy as np
-from ..tensor import Tensor, where, default_generator, _make
+from ..tensor import Tensor, where, default_generator, as_tensor, _make
 
 def linear(input, weight, bias=None):
-    "`input @ weight + bias`, with `weight` of shape (in_features, out_features)"
-    out = input @ weight
-    return out if bias is None else out + bias
+    "`input @ weight + bias`, with `weight` of shape (in_features, out_features); one op for a batch of vectors"
+    x = as_tensor(input)
+    if x.ndim != 2 or weight.ndim != 2 or x.dtype != weight.dtype or (bias is not None and (bias.ndim != 1 or bias.dtype != x.dtype)):
+        out = x @ weight                                  # any other shapes or dtypes: the general ops
+        return out if bias is None else out + bias
+    if x.shape[1] != weight.shape[0]:
+        raise ValueError(f"linear: shapes {x.shape} and {weight.shape} don't line up: {x.shape[1]} != {weight.shape[0]}")
+    out = x.data @ weight.data
+    if bias is not None: out += bias.data
+    def backward(g):
+        grads = (g @ weight.data.T if x.requires_grad else None, x.data.T @ g if weight.requires_grad else None)
+        return grads if bias is None else grads + (g.sum(0) if bias.requires_grad else None,)
+    return _make(out, (x, weight) if bias is None else (x, weight, bias), backward, 'linear')
 
 def relu(input): return input.relu()
 def sigmoid(input): return input.sigmoid()
