@@ -429,6 +429,7 @@ def parse_args(argv=None):
 
 def train(args):
     "Train as `args` (from `parse_args`) say; return the Learner"
+    reuse_freed_memory()                       # a training run makes many large temporary arrays (see 00_tensor)
     manual_seed(args.seed)
     dls, n_classes, what = make_dls(args.data, args.bs, args.seed, augment=args.augment)
     learn = Learner(make_model(args.model, n_classes), dls, opt_func=OPTIMIZERS[args.opt], lr=args.lr, quiet=args.quiet)
@@ -439,7 +440,6 @@ def train(args):
 def main(argv=None):
     "Entry point of the `maxine-train` command"
     args = parse_args(argv)
-    reuse_freed_memory()                       # a training run makes many large temporary arrays (see 00_tensor)
     try: learn = train(args)
     except (OSError, ValueError) as e:
         print(f"maxine-train: {e}", file=sys.stderr)

@@ -1,0 +1,79 @@
+"""Where a training step of the MNIST CNN (`maxine-train --model cnn`) spends its time, layer by layer, in maxine and
+in PyTorch (torch.profiler), on the same batches.
+
+    MAXINE_DATA=../shared/data/mnist python bench/profile_cnn.py [--steps N]
+
+maxine's forward is timed module by module; its backward by wrapping each graph node's backward function, so the
+table names the op and its output shape. Times are milliseconds per step, averaged over N steps after 10 warm-up
+steps."""
+import argparse, collections, time
+import torch
+import maxine
+from maxine.tensor import reuse_freed_memory
+from common import machine_line, torch_twin
+from maxine import optim
+import maxine.nn.functional as F
+from maxine.learner import make_model, make_dls
+
+def time_backward_nodes(loss, totals):
+    "Wrap the backward function of every node of loss's graph so that its time is added to totals[op and shape]"
+    stack, seen = [loss], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or node._backward is None: continue
+        seen.add(id(node))
+        def timed(g, backward=node._backward, key=f"{node._op} {tuple(node.shape)}"):
+            start = time.perf_counter(); grads = backward(g); totals[key] += time.perf_counter() - start
+            return grads
+        node._backward = timed
+        stack.extend(node._parents)
+
+def maxine_profile(model, batches, warmup=10):
+    opt = optim.AdamW(model.parameters(), lr=1e-3)
+    forward, backward, optimizer = collections.defaultdict(float), collections.defaultdict(float), [0.]
+    for i, (xb, yb) in enumerate(batches):
+        timing, x = i >= warmup, xb
+        for k, layer in enumerate(model):
+            start = time.perf_counter(); x = layer(x)
+            if timing: forward[f"{k} {type(layer).__name__} {tuple(x.shape)}"] += time.perf_counter() - start
+        loss = F.cross_entropy(x, yb)
+        if timing: time_backward_nodes(loss, backward)
+        opt.zero_grad(); loss.backward()
+        start = time.perf_counter(); opt.step()
+        if timing: optimizer[0] += time.perf_counter() - start
+    return forward, backward, optimizer[0]
+
+def torch_profile(twin, batches, warmup=10):
+    from torch.profiler import profile
+    opt = torch.optim.AdamW(twin.parameters(), lr=1e-3)
+    def step(xb, yb):
+        loss = torch.nn.functional.cross_entropy(twin(torch.from_numpy(xb.data)), torch.from_numpy(yb.data))
+        opt.zero_grad(); loss.backward(); opt.step()
+    for xb, yb in batches[:warmup]: step(xb, yb)
+    with profile() as prof:
+        for xb, yb in batches[warmup:]: step(xb, yb)
+    return sorted(((e.key, e.self_cpu_time_total / 1e3) for e in prof.key_averages()), key=lambda kv: -kv[1])
+
+def main(steps=50):
+    reuse_freed_memory()
+    maxine.manual_seed(0)
+    dls, _, _ = make_dls('mnist', 64, 0)
+    batches = [b for b, _ in zip(dls.train, range(steps + 10))]
+    model = make_model('cnn', 10)
+    twin = torch_twin(model)
+    forward, backward, optimizer = maxine_profile(model, batches)
+    ms = lambda seconds: f"{seconds / steps * 1e3:.2f}"
+    print(machine_line() + "\n")
+    print("| maxine forward, layer (output shape) | ms per step |\n|---|---:|")
+    for key, seconds in forward.items(): print(f"| {key} | {ms(seconds)} |")
+    print("\n| maxine backward, op (output shape) | ms per step |\n|---|---:|")
+    for key, seconds in sorted(backward.items(), key=lambda kv: -kv[1]): print(f"| {key} | {ms(seconds)} |")
+    print(f"\nmaxine: forward {ms(sum(forward.values()))}, backward {ms(sum(backward.values()))}, "
+          f"optimizer {ms(optimizer)} ms per step\n")
+    print("| PyTorch op (self CPU time, top 12) | ms per step |\n|---|---:|")
+    for key, total_ms in torch_profile(twin, batches)[:12]: print(f"| {key} | {total_ms / steps:.2f} |")
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--steps', type=int, default=50, help='steps to time after 10 warm-up steps')
+    main(p.parse_args().steps)
