@@ -9,13 +9,13 @@ Docs: https://maxine-dl.github.io/maxine/conv.html.md"""
 __all__ = ['conv2d', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'batch_norm', 'layer_norm', 'Conv2d', 'MaxPool2d',
            'AvgPool2d', 'AdaptiveAvgPool2d', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm']
 
-# %% ../../nbs/06_conv.ipynb #77094b3a
+# %% ../../nbs/06_conv.ipynb #91670648
 import math
 import numpy as np
 from ..tensor import Tensor, tensor, as_tensor, stack, _make, default_generator
 from . import Module, Parameter
 
-# %% ../../nbs/06_conv.ipynb #c19126aa
+# %% ../../nbs/06_conv.ipynb #266b413c
 def _pair(v): return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 def _out_size(size, kernel, stride, padding, dilation):
@@ -34,24 +34,24 @@ def _pad(x, padding, value=0.):
     ph, pw = padding
     return x if ph == pw == 0 else np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
 
-def _flat_image(c, n, hp, wp, kernel, stride, dilation, dtype):
-    """A zero padded image (C, N, hp, wp) stored flat as (C, N*hp*wp + extra): with stride 1, the extra zeros let
-    every kernel tap read the flat image shifted by a constant (see `_tap_views`)"""
-    extra = (kernel[0] - 1) * dilation[0] * wp + (kernel[1] - 1) * dilation[1] if stride == (1, 1) else 0
-    flat = np.zeros((c, n * hp * wp + extra), dtype)
-    return flat, flat[:, :n * hp * wp].reshape(c, n, hp, wp)
-
-def _tap_views(flat, image, kernel, out_hw, stride, dilation):
-    """The grid of positions where conv2d computes outputs, and what each kernel tap sees there: one view of the
-    image per tap, (C, positions) or (C, N, h, w). With stride 1 the grid is the whole padded image (positions past
-    its edge are cropped later) and tap (i, j) is the flat image shifted by i*dh*wp + j*dw, one contiguous run per
-    channel; with a stride, each tap is a strided slice of the image on the grid of outputs."""
-    (kh, kw), (dh, dw), (c, n, hp, wp) = kernel, dilation, image.shape
+def _unfold_layout(c, n, h, w, kernel, out_hw, stride, padding, dilation, dtype):
+    """A zero image laid out for im2col. Returns where the (C, N, h, w) input goes in it, the grid of positions where
+    conv2d computes outputs, and for each kernel tap a view of what it sees at every position of the grid."""
+    (kh, kw), (ph, pw), (dh, dw), (oh, ow) = kernel, padding, dilation, out_hw
     if stride == (1, 1):
-        return (n, hp, wp), [flat[:, i * dh * wp + j * dw:][:, :n * hp * wp] for i in range(kh) for j in range(kw)]
-    return (n,) + out_hw, [image[(slice(None), slice(None)) + _tap(i, j, out_hw, stride, dilation)] for i in range(kh) for j in range(kw)]
+        # rows `row` long (the image's w plus one shared gap of zeros), images `rows` high, all flattened into one
+        # line per channel: tap (i, j) sees the line shifted by i*dh*row + j*dw. The grid is every position of the
+        # line; those past the output's edge are cropped afterwards.
+        rows, row = max(h + ph, oh), max(w + pw, ow)
+        size, start = n * rows * row, ph * row + pw
+        line = np.zeros((c, size + max(start, (kh - 1) * dh * row + (kw - 1) * dw)), dtype)
+        image = line[:, start:start + size].reshape(c, n, rows, row)[:, :, :h, :w]
+        return image, (n, rows, row), [line[:, i * dh * row + j * dw:][:, :size] for i in range(kh) for j in range(kw)]
+    padded = np.zeros((c, n, h + 2 * ph, w + 2 * pw), dtype)     # with a stride: each tap is a strided slice
+    taps = [padded[(slice(None), slice(None)) + _tap(i, j, out_hw, stride, dilation)] for i in range(kh) for j in range(kw)]
+    return padded[:, :, ph:ph + h, pw:pw + w], (n,) + out_hw, taps
 
-# %% ../../nbs/06_conv.ipynb #8297d0cd
+# %% ../../nbs/06_conv.ipynb #80051c13
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "2-D convolution of input (N, C, H, W) with weight (out_channels, C/groups, kh, kw), by im2col and one matrix product"
     x, w = as_tensor(input), weight
@@ -63,10 +63,9 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         raise ValueError(f"conv2d: input has {c} channels and weight has shape {w.shape} with groups={groups}: "
                          f"expected {c_group * groups} input channels and out_channels divisible by {groups}")
     oh, ow = out_hw = tuple(_out_size(size, k, s, p, d) for size, k, s, p, d in zip((h, wd), (kh, kw), stride, padding, dilation))
-    (ph, pw), kernel = padding, (kh, kw)
-    flat, image = _flat_image(c, n, h + 2 * ph, wd + 2 * pw, kernel, stride, dilation, x.dtype)   # channel-major
-    image[:, :, ph:ph + h, pw:pw + wd] = x.data.transpose(1, 0, 2, 3)
-    grid, taps = _tap_views(flat, image, kernel, out_hw, stride, dilation)
+    layout = (c, n, h, wd, (kh, kw), out_hw, stride, padding, dilation)
+    image, grid, taps = _unfold_layout(*layout, x.dtype)                         # channel-major
+    image[...] = x.data.transpose(1, 0, 2, 3)
     cols = np.empty((kh * kw, c) + grid, x.dtype)                                # im2col: one block per tap
     for block, seen in zip(cols, taps): block.reshape(seen.shape)[...] = seen
     # a matrix (kh*kw*C/groups, positions) per group, rows ordered (tap, channel); kernels to match
@@ -85,14 +84,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         if bias is not None and bias.requires_grad: grad_b = g_rows.reshape(out_c, -1) @ np.ones(g_rows.shape[2], g.dtype)
         if x.requires_grad:
             grad_cols = (kernels.transpose(0, 2, 1) @ g_rows).reshape(groups, kh * kw, c_group, -1).transpose(1, 0, 2, 3)
-            grad_flat, grad_image = _flat_image(c, n, h + 2 * ph, wd + 2 * pw, kernel, stride, dilation, g.dtype)
-            for block, seen in zip(grad_cols, _tap_views(grad_flat, grad_image, kernel, out_hw, stride, dilation)[1]):
-                seen += block.reshape(seen.shape)                                # col2im: add each tap's block back
-            grad_x = np.ascontiguousarray(grad_image[:, :, ph:ph + h, pw:pw + wd]).transpose(1, 0, 2, 3)
+            grad_image, _, grad_taps = _unfold_layout(*layout, g.dtype)
+            for block, seen in zip(grad_cols, grad_taps): seen += block.reshape(seen.shape)   # col2im: each tap's block back
+            grad_x = np.ascontiguousarray(grad_image).transpose(1, 0, 2, 3)
         return (grad_x, grad_w) if bias is None else (grad_x, grad_w, grad_b)
     return _make(out.transpose(1, 0, 2, 3), (x, w) if bias is None else (x, w, bias), backward, 'conv2d')
 
-# %% ../../nbs/06_conv.ipynb #95c7068d
+# %% ../../nbs/06_conv.ipynb #9a2adf2f
 def _pool_geometry(x, kernel_size, stride, padding, dilation):
     kernel, stride = _pair(kernel_size), _pair(stride if stride is not None else kernel_size)
     padding, dilation = _pair(padding), _pair(dilation)
@@ -152,7 +150,7 @@ def adaptive_avg_pool2d(input, output_size):
         rows.append(stack([input[:, :, r0:r1, (j * w) // out_w:-((-(j + 1) * w) // out_w)].mean((2, 3)) for j in range(out_w)], -1))
     return stack(rows, 2)
 
-# %% ../../nbs/06_conv.ipynb #a2026879
+# %% ../../nbs/06_conv.ipynb #02d09729
 def _per_channel(a):
     "View (N, C, ...) as (N, C, rest): per-channel statistics are then sums over axes 0 and 2"
     return a.reshape(a.shape[0], a.shape[1], -1)
@@ -219,7 +217,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if bias is not None: out = out + bias
     return out
 
-# %% ../../nbs/06_conv.ipynb #0c590f3d
+# %% ../../nbs/06_conv.ipynb #2f646eab
 class Conv2d(Module):
     "2-D convolution: weight (out_channels, in_channels/groups, kh, kw), bias (out_channels,)"
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, dtype=None):
