@@ -126,16 +126,21 @@ def test_layer_norm_matches_torch(shape, normalized):
     with pytest.raises(ValueError, match='does not end with'): nn.LayerNorm(7)(tensor(np.zeros((2, 3))))
 
 
+def copy_weights_into(theirs, ours):
+    "Give a torch Sequential the weights of the same maxine Sequential (maxine's Linear weight is torch's transposed)"
+    with torch.no_grad():
+        for t, m in zip(theirs, ours):
+            if isinstance(m, nn.Conv2d): t.weight.copy_(torch.tensor(m.weight.data)); t.bias.copy_(torch.tensor(m.bias.data))
+            if isinstance(m, nn.Linear): t.weight.copy_(torch.tensor(m.w.data.T)); t.bias.copy_(torch.tensor(m.b.data))
+
+
 def test_small_cnn_matches_torch_end_to_end():
     maxine.manual_seed(0)
     ours = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, dtype=np.float64), nn.ReLU(), nn.MaxPool2d(2),
                          nn.Conv2d(4, 6, 3, dtype=np.float64), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3, dtype=np.float64))
     theirs = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                                  torch.nn.Conv2d(4, 6, 3), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(6, 3)).double()
-    with torch.no_grad():
-        for i in (0, 3):
-            theirs[i].weight.copy_(torch.tensor(ours[i].weight.data)); theirs[i].bias.copy_(torch.tensor(ours[i].bias.data))
-        theirs[6].weight.copy_(torch.tensor(ours[6].w.data.T)); theirs[6].bias.copy_(torch.tensor(ours[6].b.data))
+    copy_weights_into(theirs, ours)
     x = randn(3, (2, 1, 8, 8))
     out, expected = ours(tensor(x)), theirs(torch.tensor(x))
     np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-9, atol=1e-12)
@@ -169,10 +174,7 @@ def test_conv_batchnorm_cnn_matches_torch_in_training():
     theirs = torch.nn.Sequential(torch.nn.Conv2d(2, 4, 3, padding=1), torch.nn.BatchNorm2d(4), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                                  torch.nn.Conv2d(4, 6, 3, padding=1), torch.nn.BatchNorm2d(6), torch.nn.ReLU(), torch.nn.Flatten(),
                                  torch.nn.Linear(6 * 4 * 4, 3)).double()
-    with torch.no_grad():
-        for i in (0, 4):
-            theirs[i].weight.copy_(torch.tensor(ours[i].weight.data)); theirs[i].bias.copy_(torch.tensor(ours[i].bias.data))
-        theirs[8].weight.copy_(torch.tensor(ours[8].w.data.T)); theirs[8].bias.copy_(torch.tensor(ours[8].b.data))
+    copy_weights_into(theirs, ours)
     x = randn(5, (3, 2, 8, 8))
     out, expected = ours(tensor(x)), theirs(torch.tensor(x))
     assert not ours[0](tensor(x)).data.flags.c_contiguous      # conv2d's output is a channel-major view
@@ -181,3 +183,11 @@ def test_conv_batchnorm_cnn_matches_torch_in_training():
     for i, name in [(0, 'weight'), (0, 'bias'), (1, 'weight'), (1, 'bias'), (4, 'weight'), (5, 'weight'), (5, 'bias')]:
         np.testing.assert_allclose(getattr(ours[i], name).grad.data, getattr(theirs[i], name).grad.numpy(), rtol=1e-8, atol=1e-11)
     np.testing.assert_allclose(ours[5].running_var.data, theirs[5].running_var.numpy(), rtol=1e-9)
+
+
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 9), st.integers(1, 9), seeds)
+def test_max_pool2d_side_by_side_windows_with_ties(kh, kw, h, w, seed):
+    "Windows side by side (stride = kernel), sizes that leave rows or columns over, values from {-1, 0, 1}: many ties"
+    assume(h >= kh and w >= kw)
+    x = np.random.default_rng(seed).integers(-1, 2, (2, 3, h, w)).astype(np.float64)
+    check_against_torch(lambda t: F.max_pool2d(t, (kh, kw)), x, torch_fn=lambda t: TF.max_pool2d(t, (kh, kw)))

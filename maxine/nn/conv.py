@@ -9,13 +9,13 @@ Docs: https://maxine-dl.github.io/maxine/conv.html.md"""
 __all__ = ['conv2d', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'batch_norm', 'layer_norm', 'Conv2d', 'MaxPool2d',
            'AvgPool2d', 'AdaptiveAvgPool2d', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm']
 
-# %% ../../nbs/06_conv.ipynb #91670648
+# %% ../../nbs/06_conv.ipynb #d21f4a8a
 import math
 import numpy as np
 from ..tensor import Tensor, tensor, as_tensor, stack, _make, default_generator
 from . import Module, Parameter
 
-# %% ../../nbs/06_conv.ipynb #266b413c
+# %% ../../nbs/06_conv.ipynb #f8158b0a
 def _pair(v): return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 def _out_size(size, kernel, stride, padding, dilation):
@@ -51,7 +51,7 @@ def _unfold_layout(c, n, h, w, kernel, out_hw, stride, padding, dilation, dtype)
     taps = [padded[(slice(None), slice(None)) + _tap(i, j, out_hw, stride, dilation)] for i in range(kh) for j in range(kw)]
     return padded[:, :, ph:ph + h, pw:pw + w], (n,) + out_hw, taps
 
-# %% ../../nbs/06_conv.ipynb #80051c13
+# %% ../../nbs/06_conv.ipynb #5898d82f
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "2-D convolution of input (N, C, H, W) with weight (out_channels, C/groups, kh, kw), by im2col and one matrix product"
     x, w = as_tensor(input), weight
@@ -90,7 +90,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         return (grad_x, grad_w) if bias is None else (grad_x, grad_w, grad_b)
     return _make(out.transpose(1, 0, 2, 3), (x, w) if bias is None else (x, w, bias), backward, 'conv2d')
 
-# %% ../../nbs/06_conv.ipynb #9a2adf2f
+# %% ../../nbs/06_conv.ipynb #ff1faa41
 def _pool_geometry(x, kernel_size, stride, padding, dilation):
     kernel, stride = _pair(kernel_size), _pair(stride if stride is not None else kernel_size)
     padding, dilation = _pair(padding), _pair(dilation)
@@ -102,25 +102,48 @@ def _pool_taps(kernel, out_hw, stride, dilation):
     "For each tap of the pooling window, the index that picks it from every window of an (N, C, H, W) array"
     return [(slice(None), slice(None)) + _tap(i, j, out_hw, stride, dilation) for i in range(kernel[0]) for j in range(kernel[1])]
 
+def _first_max(parts):
+    "Elementwise maximum of equally shaped arrays, and the index of the first array that holds it"
+    if len(parts) == 1: return parts[0].copy(order='K'), np.zeros_like(parts[0], dtype=np.uint8)
+    best, which = parts[0], None
+    for k, part in enumerate(parts[1:], 1):
+        higher = part > best                     # strictly larger: part k holds the maximum so far (ties stay earlier)
+        which = higher.view(np.uint8) if k == 1 else np.maximum(which, higher * np.min_scalar_type(k).type(k))
+        best = np.maximum(best, part)
+    return best, which
+
+def _max_pool_tiled(x, kernel, out_hw):
+    "Max pooling with windows side by side (stride = kernel, no padding or dilation): across each window row, then down"
+    (kh, kw), (oh, ow) = kernel, out_hw
+    n, c = x.shape[:2]
+    windows = x.data[:, :, :oh * kh, :ow * kw].reshape(n, c, oh, kh, ow, kw)    # a view, in x's memory layout
+    row_max, column = _first_max([windows[..., j] for j in range(kw)])         # (n, c, oh, kh, ow)
+    best, row = _first_max([row_max[:, :, :, i] for i in range(kh)])           # (n, c, oh, ow)
+    def backward(g):
+        grad_rows = np.empty_like(row_max, dtype=g.dtype)
+        for i in range(kh): np.multiply(g, row == i, out=grad_rows[:, :, :, i])
+        covered = (oh * kh, ow * kw) == x.shape[2:]                           # else the last rows or columns get zero
+        grad = (np.empty_like if covered else np.zeros_like)(x.data, dtype=g.dtype)
+        grad_windows = grad[:, :, :oh * kh, :ow * kw].reshape(windows.shape)    # a view: writing it fills grad
+        for j in range(kw): np.multiply(grad_rows, column == j, out=grad_windows[..., j])
+        return (grad,)
+    return _make(best, (x,), backward, 'max_pool2d')
+
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1):
     "The maximum of each window; the gradient goes to the first maximum of each window, as in PyTorch"
     x = input
     kernel, stride, padding, dilation, out_hw = _pool_geometry(x, kernel_size, stride, padding, dilation)
+    if stride == kernel and padding == (0, 0) and dilation == (1, 1): return _max_pool_tiled(x, kernel, out_hw)
     padded = _pad(x.data, padding, -np.inf)
     taps = [padded[index] for index in _pool_taps(kernel, out_hw, stride, dilation)]
     best = taps[0].copy(order='K')                       # keeps the input's memory layout
     for seen in taps[1:]: np.maximum(best, seen, out=best)   # one pass per kernel tap, over all windows at once
-    # windows that tile the input exactly (2x2 with stride 2 on an even size) write each input position once
-    tiled = stride == kernel and dilation == (1, 1) and padding == (0, 0) and out_hw == (x.shape[2] // kernel[0], x.shape[3] // kernel[1]) \
-            and x.shape[2] % kernel[0] == 0 and x.shape[3] % kernel[1] == 0
     def backward(g):
-        grad = (np.empty_like if tiled else np.zeros_like)(padded, dtype=g.dtype)
-        claimed = np.zeros_like(best, dtype=bool)
+        grad, claimed = np.zeros_like(padded, dtype=g.dtype), np.zeros_like(best, dtype=bool)
         for index, seen in zip(_pool_taps(kernel, out_hw, stride, dilation), taps):
             first_max = (seen == best) & ~claimed                # the window's first maximum takes its gradient
             claimed |= first_max
-            if tiled: np.multiply(g, first_max, out=grad[index])
-            else: grad[index] += g * first_max
+            grad[index] += g * first_max
         ph, pw = padding
         return (grad[:, :, ph:ph + x.shape[2], pw:pw + x.shape[3]],)
     return _make(best, (x,), backward, 'max_pool2d')
@@ -150,7 +173,7 @@ def adaptive_avg_pool2d(input, output_size):
         rows.append(stack([input[:, :, r0:r1, (j * w) // out_w:-((-(j + 1) * w) // out_w)].mean((2, 3)) for j in range(out_w)], -1))
     return stack(rows, 2)
 
-# %% ../../nbs/06_conv.ipynb #02d09729
+# %% ../../nbs/06_conv.ipynb #da7f172d
 def _per_channel(a):
     "View (N, C, ...) as (N, C, rest): per-channel statistics are then sums over axes 0 and 2"
     return a.reshape(a.shape[0], a.shape[1], -1)
@@ -217,7 +240,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if bias is not None: out = out + bias
     return out
 
-# %% ../../nbs/06_conv.ipynb #2f646eab
+# %% ../../nbs/06_conv.ipynb #40c44691
 class Conv2d(Module):
     "2-D convolution: weight (out_channels, in_channels/groups, kh, kw), bias (out_channels,)"
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, dtype=None):
