@@ -10,9 +10,19 @@ import torch
 import maxine
 from common import machine_line
 
+ROWS = np.random.default_rng(1).integers(0, 1000, 64)     # rows picked by the indexing case (some repeat)
+
+def pick_rows(a): return a[torch.from_numpy(ROWS)] if isinstance(a, torch.Tensor) else a[ROWS]
+
 def cases():
     "name -> (shapes of the inputs, the op, the same forward and backward written directly in NumPy)"
     def add_np(a, b, g): return a + b, g, g
+    def pick_rows_np(a, g):
+        grad = np.zeros_like(a); np.add.at(grad, ROWS, g)
+        return a[ROWS], grad
+    def slice_np(a, g):
+        grad = np.zeros_like(a); grad[:, 8:72] = g
+        return a[:, 8:72], grad
     def matmul_np(a, b, g): return a @ b, g @ b.T, a.T @ g
     def sum_np(a, g): return a.sum(), np.broadcast_to(g, a.shape).copy()
     def relu_np(a, g): return np.maximum(a, 0), g * (a > 0)
@@ -21,6 +31,8 @@ def cases():
         'matmul 64x784 @ 784x128': ([(64, 784), (784, 128)], lambda a, b: a @ b, matmul_np),
         'sum, 64x128': ([(64, 128)], lambda a: a.sum(), sum_np),
         'relu, 64x128': ([(64, 128)], lambda a: a.relu(), relu_np),
+        'index: 64 rows by an integer array, of 1000x128': ([(1000, 128)], pick_rows, pick_rows_np),
+        'slice: columns 8:72 of 64x128': ([(64, 128)], lambda a: a[:, 8:72], slice_np),
     }
 
 def numpy_fn(shapes, op, op_np):
