@@ -44,6 +44,8 @@ def main():
         out = subprocess.run([sys.executable, __file__, '--child', lib], capture_output=True, text=True, check=True).stdout
         results[lib] = json.loads(out.strip().splitlines()[-1])
     m, t = results['maxine'], results['torch']
+    from common import machine_line          # here, not at the top: the measured children import only what they use
+    print(machine_line() + "\n")
     print("| memory, 784-128-10 MLP on MNIST, batch 64 | maxine MB | PyTorch MB |")
     print("|---|---:|---:|")
     print(f"| peak RSS, one epoch (the process, data included) | {m['peak_one_epoch']:.0f} | {t['peak_one_epoch']:.0f} |")
