@@ -34,7 +34,7 @@ Docs: https://maxine-dl.github.io/maxine/index.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #dabec4da
+# %% ../nbs/index.ipynb #df4f0272
 from .tensor import *
 from . import nn, loss, optim, metrics, data
 from .nn import conv
