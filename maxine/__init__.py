@@ -34,7 +34,7 @@ Docs: https://maxine-dl.github.io/maxine/index.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../nbs/index.ipynb #df4f0272
+# %% ../nbs/index.ipynb #73e6045b
 from .tensor import *
 from . import nn, loss, optim, metrics, data
 from .nn import conv

@@ -9,13 +9,13 @@ Docs: https://maxine-dl.github.io/maxine/conv.html.md"""
 __all__ = ['conv2d', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'batch_norm', 'layer_norm', 'Conv2d', 'MaxPool2d',
            'AvgPool2d', 'AdaptiveAvgPool2d', 'BatchNorm1d', 'BatchNorm2d', 'LayerNorm']
 
-# %% ../../nbs/06_conv.ipynb #d21f4a8a
+# %% ../../nbs/06_conv.ipynb #b7f5e013
 import math
 import numpy as np
 from ..tensor import Tensor, tensor, as_tensor, stack, _make, default_generator
 from . import Module, Parameter
 
-# %% ../../nbs/06_conv.ipynb #f8158b0a
+# %% ../../nbs/06_conv.ipynb #30b9819b
 def _pair(v): return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 def _out_size(size, kernel, stride, padding, dilation):
@@ -51,7 +51,7 @@ def _unfold_layout(c, n, h, w, kernel, out_hw, stride, padding, dilation, dtype)
     taps = [padded[(slice(None), slice(None)) + _tap(i, j, out_hw, stride, dilation)] for i in range(kh) for j in range(kw)]
     return padded[:, :, ph:ph + h, pw:pw + w], (n,) + out_hw, taps
 
-# %% ../../nbs/06_conv.ipynb #5898d82f
+# %% ../../nbs/06_conv.ipynb #3cff84df
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "2-D convolution of input (N, C, H, W) with weight (out_channels, C/groups, kh, kw), by im2col and one matrix product"
     x, w = as_tensor(input), weight
@@ -90,7 +90,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
         return (grad_x, grad_w) if bias is None else (grad_x, grad_w, grad_b)
     return _make(out.transpose(1, 0, 2, 3), (x, w) if bias is None else (x, w, bias), backward, 'conv2d')
 
-# %% ../../nbs/06_conv.ipynb #ff1faa41
+# %% ../../nbs/06_conv.ipynb #94fc49ef
 def _pool_geometry(x, kernel_size, stride, padding, dilation):
     kernel, stride = _pair(kernel_size), _pair(stride if stride is not None else kernel_size)
     padding, dilation = _pair(padding), _pair(dilation)
@@ -173,7 +173,7 @@ def adaptive_avg_pool2d(input, output_size):
         rows.append(stack([input[:, :, r0:r1, (j * w) // out_w:-((-(j + 1) * w) // out_w)].mean((2, 3)) for j in range(out_w)], -1))
     return stack(rows, 2)
 
-# %% ../../nbs/06_conv.ipynb #da7f172d
+# %% ../../nbs/06_conv.ipynb #be5fec43
 def _per_channel(a):
     "View (N, C, ...) as (N, C, rest): per-channel statistics are then sums over axes 0 and 2"
     return a.reshape(a.shape[0], a.shape[1], -1)
@@ -240,7 +240,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if bias is not None: out = out + bias
     return out
 
-# %% ../../nbs/06_conv.ipynb #40c44691
+# %% ../../nbs/06_conv.ipynb #ebb8c894
 class Conv2d(Module):
     "2-D convolution: weight (out_channels, in_channels/groups, kh, kw), bias (out_channels,)"
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, dtype=None):
