@@ -135,15 +135,10 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1):
     kernel, stride, padding, dilation, out_hw = _pool_geometry(x, kernel_size, stride, padding, dilation)
     if stride == kernel and padding == (0, 0) and dilation == (1, 1): return _max_pool_tiled(x, kernel, out_hw)
     padded = _pad(x.data, padding, -np.inf)
-    taps = [padded[index] for index in _pool_taps(kernel, out_hw, stride, dilation)]
-    best = taps[0].copy(order='K')                       # keeps the input's memory layout
-    for seen in taps[1:]: np.maximum(best, seen, out=best)   # one pass per kernel tap, over all windows at once
+    best, which = _first_max([padded[index] for index in _pool_taps(kernel, out_hw, stride, dilation)])
     def backward(g):
-        grad, claimed = np.zeros_like(padded, dtype=g.dtype), np.zeros_like(best, dtype=bool)
-        for index, seen in zip(_pool_taps(kernel, out_hw, stride, dilation), taps):
-            first_max = (seen == best) & ~claimed                # the window's first maximum takes its gradient
-            claimed |= first_max
-            grad[index] += g * first_max
+        grad = np.zeros_like(padded, dtype=g.dtype)     # windows may overlap: each tap adds its share
+        for tap, index in enumerate(_pool_taps(kernel, out_hw, stride, dilation)): grad[index] += g * (which == tap)
         ph, pw = padding
         return (grad[:, :, ph:ph + x.shape[2], pw:pw + x.shape[3]],)
     return _make(best, (x,), backward, 'max_pool2d')

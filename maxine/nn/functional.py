@@ -7,14 +7,14 @@ Docs: https://maxine-dl.github.io/maxine/nn_functional.html.md"""
 # %% auto #0
 __all__ = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'log_softmax', 'leaky_relu', 'silu', 'gelu', 'dropout']
 
-# %% ../../nbs/01a_nn_functional.ipynb #2c1c1a7a
+# %% ../../nbs/01a_nn_functional.ipynb #701d71b0
 import math
 import numpy as np
 from ..tensor import Tensor, where, default_generator, as_tensor, _make
 
 def linear(input, weight, bias=None):
     "`input @ weight + bias`, with `weight` of shape (in_features, out_features); one op for a batch of vectors"
-    x = as_tensor(input)
+    x, weight, bias = as_tensor(input), as_tensor(weight), None if bias is None else as_tensor(bias)
     if x.ndim != 2 or weight.ndim != 2 or x.dtype != weight.dtype or (bias is not None and (bias.ndim != 1 or bias.dtype != x.dtype)):
         out = x @ weight                                  # any other shapes or dtypes: the general ops
         return out if bias is None else out + bias
