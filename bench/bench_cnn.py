@@ -7,11 +7,10 @@ batches of the epoch (both libraries alike) and scales the time to a whole epoch
 import argparse, time
 import torch
 import maxine
-from maxine.tensor import reuse_freed_memory
 from common import machine_line, torch_twin
 from maxine import optim
 import maxine.nn.functional as F
-from maxine.learner import make_model, make_dls
+from maxine.cli import make_model, make_dls
 
 def epoch_seconds(step, dl, batches):
     n = len(dl) if batches is None else min(batches, len(dl))
@@ -22,7 +21,6 @@ def epoch_seconds(step, dl, batches):
     return (time.perf_counter() - start) * len(dl) / n
 
 def main(batches=None):
-    reuse_freed_memory()          # as maxine-train does (see 00_tensor); it applies to the whole process
     maxine.manual_seed(0)
     dls, _, _ = make_dls('mnist', 64, 0)
     model = make_model('cnn', 10)

@@ -6,17 +6,17 @@ The DataLoader fetches a batch with one fancy-index per array (images are normal
 Target: loading is under 5% of a training epoch (784-128-10 MLP, Adam, batch 64, float32)."""
 import time
 import maxine
-from maxine.tensor import reuse_freed_memory
 from common import machine_line
 from maxine import nn, optim
 import maxine.nn.functional as F
-from maxine.data import MNIST, DataLoader, Compose, ToFloat, Normalize, FlattenImage, MNIST_MEAN, MNIST_STD
+from maxine.data import MNIST, MNIST_MEAN, MNIST_STD
+from maxine.utils.data import DataLoader
+from maxine.transforms import Compose, ToFloat, Normalize, FlattenImage
 
 def timed(fn):
     start = time.perf_counter(); fn(); return time.perf_counter() - start
 
 def main(batch_size=64):
-    reuse_freed_memory()          # as maxine-train does (see 00_tensor); it applies to the whole process
     tfm = Compose([ToFloat(), Normalize(MNIST_MEAN, MNIST_STD), FlattenImage()])
     dl = DataLoader(MNIST(train=True, transform=tfm), batch_size, shuffle=True, seed=0)
     def load_only():

@@ -10,14 +10,14 @@ def rss_mb():
 
 def child(lib):
     "Train one epoch in this process; print peak RSS and RSS after 200 and 2000 steps as JSON"
-    from maxine.data import MNIST, DataLoader, Compose, ToFloat, Normalize, FlattenImage, MNIST_MEAN, MNIST_STD
+    from maxine.data import MNIST, MNIST_MEAN, MNIST_STD
+    from maxine.utils.data import DataLoader
+    from maxine.transforms import Compose, ToFloat, Normalize, FlattenImage
     tfm = Compose([ToFloat(), Normalize(MNIST_MEAN, MNIST_STD), FlattenImage()])
     dl = DataLoader(MNIST(train=True, transform=tfm), 64, shuffle=True, seed=0)
     if lib == 'maxine':
         from maxine import nn, optim
         import maxine.nn.functional as F
-        from maxine.tensor import reuse_freed_memory
-        reuse_freed_memory()                                  # as maxine-train does
         model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
         opt = optim.Adam(model.parameters(), lr=1e-3)
         def step(xb, yb):

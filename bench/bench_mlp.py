@@ -9,11 +9,12 @@ import time
 import numpy as np
 import torch
 import maxine
-from maxine.tensor import reuse_freed_memory
 from common import machine_line, torch_twin
 from maxine import nn, optim
 import maxine.nn.functional as F
-from maxine.data import MNIST, DataLoader, Compose, ToFloat, Normalize, FlattenImage, MNIST_MEAN, MNIST_STD
+from maxine.data import MNIST, MNIST_MEAN, MNIST_STD
+from maxine.utils.data import DataLoader
+from maxine.transforms import Compose, ToFloat, Normalize, FlattenImage
 
 def loader(batch_size):
     tfm = Compose([ToFloat(), Normalize(MNIST_MEAN, MNIST_STD), FlattenImage()])
@@ -74,7 +75,6 @@ def step_phases(batch_size, steps=300):
     return {k: v / steps * 1e6 for k, v in totals.items()}
 
 def main():
-    reuse_freed_memory()          # as maxine-train does (see 00_tensor); it applies to the whole process
     print(machine_line() + "\n")
     print("| one epoch, 784-128-10 MLP, Adam | maxine s | PyTorch s | maxine / PyTorch | NumPy floor s |")
     print("|---|---:|---:|---:|---:|")

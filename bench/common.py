@@ -15,25 +15,21 @@ def machine_line():
     return line + f", maxine {maxine.__version__}"
 
 def torch_twin(model):
-    "The same network (a maxine Sequential) in PyTorch, with the same weights (maxine's Linear weight is torch's transposed)"
+    "The same network (a maxine Sequential) in PyTorch, with the same weights, loaded from maxine's state dict as it is"
     import torch
     layers = []
     for m in model:
         name = type(m).__name__
         if name == 'Unflatten': layers.append(torch.nn.Unflatten(m.dim, m.unflattened_size))
-        elif name == 'Conv2d':
-            t = torch.nn.Conv2d(m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding)
-            with torch.no_grad(): t.weight.copy_(torch.tensor(m.weight.data)); t.bias.copy_(torch.tensor(m.bias.data))
-            layers.append(t)
+        elif name == 'Conv2d': layers.append(torch.nn.Conv2d(m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding))
         elif name == 'BatchNorm2d': layers.append(torch.nn.BatchNorm2d(m.num_features))
         elif name == 'ReLU': layers.append(torch.nn.ReLU())
         elif name == 'MaxPool2d': layers.append(torch.nn.MaxPool2d(m.kernel_size))
         elif name == 'AdaptiveAvgPool2d': layers.append(torch.nn.AdaptiveAvgPool2d(m.output_size))
         elif name == 'Flatten': layers.append(torch.nn.Flatten())
         elif name == 'Dropout': layers.append(torch.nn.Dropout(m.p))
-        elif name == 'Linear':
-            t = torch.nn.Linear(m.in_features, m.out_features)
-            with torch.no_grad(): t.weight.copy_(torch.tensor(m.w.data.T)); t.bias.copy_(torch.tensor(m.b.data))
-            layers.append(t)
+        elif name == 'Linear': layers.append(torch.nn.Linear(m.in_features, m.out_features))
         else: raise TypeError(f"no PyTorch twin for {name}")
-    return torch.nn.Sequential(*layers)
+    twin = torch.nn.Sequential(*layers)
+    twin.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in model.state_dict().items()})
+    return twin

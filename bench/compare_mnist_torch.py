@@ -9,7 +9,8 @@ import numpy as np
 import torch
 import maxine
 from common import machine_line, torch_twin
-from maxine.learner import make_model, make_dls, Learner, OPTIMIZERS
+from maxine.learner import Learner
+from maxine.cli import make_model, make_dls, OPTIMIZERS
 
 def train_torch(model, dls, epochs, lr):
     opt = torch.optim.AdamW(model.parameters(), lr=lr)

@@ -9,11 +9,10 @@ steps."""
 import argparse, collections, time
 import torch
 import maxine
-from maxine.tensor import reuse_freed_memory
 from common import machine_line, torch_twin
 from maxine import optim
 import maxine.nn.functional as F
-from maxine.learner import make_model, make_dls
+from maxine.cli import make_model, make_dls
 
 def time_backward_nodes(loss, totals):
     "Wrap the backward function of every node of loss's graph so that its time is added to totals[op and shape]"
@@ -55,7 +54,6 @@ def torch_profile(twin, batches, warmup=10):
     return sorted(((e.key, e.self_cpu_time_total / 1e3) for e in prof.key_averages()), key=lambda kv: -kv[1])
 
 def main(steps=50):
-    reuse_freed_memory()
     maxine.manual_seed(0)
     dls, _, _ = make_dls('mnist', 64, 0)
     batches = [b for b, _ in zip(dls.train, range(steps + 10))]

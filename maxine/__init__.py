@@ -1,27 +1,55 @@
 """A deep-learning library written to be read: a NumPy Tensor with automatic differentiation, layers, losses, optimizers and a training loop, checked against PyTorch.
 
 ```python
-from maxine.tensor import *
-from maxine import nn, loss, optim, metrics, data
-from maxine.nn import conv
+# The everyday names, at the top level as `torch` has them; each imported from the one module that defines it.
+from maxine.tensor import (float16, half, float32, float64, double, int8, uint8, int16, short, int32, int64, long,
+    bool_, get_default_dtype, set_default_dtype, promote_types, result_type, ShapeError, Tensor, tensor, as_tensor,
+    as_array, is_grad_enabled, set_grad_enabled, no_grad, enable_grad, inference_mode, Function, set_detect_anomaly,
+    is_anomaly_enabled, backward, grad, device, cuda, accelerator, backends)
+from maxine.pointwise import (arcsin, arccos, arctan, arcsinh, arccosh, arctanh, absolute, sgn, fix, clip, arctan2,
+    not_equal, less, less_equal, greater, greater_equal, add, sub, rsub, mul, div, floor_divide, neg, pow, square,
+    sqrt, rsqrt, reciprocal, exp, exp2, expm1, log, log2, log10, log1p, sin, cos, tan, asin, acos, atan, sinh, cosh,
+    tanh, asinh, acosh, atanh, sigmoid, erf, erfc, erfinv, relu, abs, sign, floor, ceil, trunc, round, frac, clamp,
+    clamp_min, clamp_max, maximum, minimum, where, lerp, hypot, atan2, logaddexp, copysign, fmod, remainder,
+    nan_to_num, eq, ne, lt, le, gt, ge, isnan, isinf, isfinite, isposinf, isneginf, isclose, allclose, equal,
+    logical_and, logical_or, logical_xor, logical_not, bitwise_and, bitwise_or, bitwise_xor, bitwise_not,
+    bitwise_left_shift, bitwise_right_shift, clone, add_, sub_, mul_, div_, pow_, neg_, abs_, exp_, log_, sqrt_, sin_,
+    cos_, tanh_, sigmoid_, relu_, floor_, ceil_, round_, trunc_, clamp_, clamp_min_, clamp_max_, lerp_, nan_to_num_,
+    fill_, zero_, copy_)
+from maxine.reduction import (MinMax, sum, mean, prod, max, min, amax, amin, argmax, argmin, all, any, count_nonzero,
+    var, std, var_mean, std_mean, logsumexp, softmax, log_softmax, cumsum, cumprod, sort, argsort, topk)
+from maxine.shape import (swapaxes, swapdims, moveaxis, concat, concatenate, reshape, view, view_as, reshape_as,
+    flatten, unflatten, squeeze, unsqueeze, permute, transpose, t, movedim, expand, expand_as, broadcast_to,
+    broadcast_tensors, repeat, tile, repeat_interleave, flip, fliplr, flipud, roll, cat, stack, hstack, vstack, split,
+    chunk, unbind, narrow, tril, triu, diagonal, diag, unfold, contiguous)
+from maxine.indexing import (argwhere, gather, scatter, scatter_add, scatter_reduce, scatter_, scatter_add_,
+    scatter_reduce_, index_select, index_add, index_add_, index_fill, index_fill_, masked_fill, masked_fill_,
+    masked_select, take, take_along_dim, nonzero)
+from maxine.linalg import (inner, ger, matmul, mm, bmm, mv, dot, outer, einsum, norm)
+from maxine.creation import (zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like, arange, linspace,
+    logspace, eye, from_numpy, asarray)
+from maxine.random import (default_generator, Generator, manual_seed, seed, initial_seed, get_rng_state,
+    set_rng_state, rand, randn, rand_like, randn_like, randint, randint_like, randperm, multinomial, bernoulli,
+    normal, normal_, uniform_, bernoulli_, exponential_, random_)
+from maxine.tensor import float32 as float, int32 as int, bool_ as bool   # torch.float, torch.int, torch.bool
+from maxine.autograd import gradcheck, GradcheckError, graph_lines, print_graph
+from maxine.serialization import save, load
+from maxine import autograd, linalg, nn, optim, utils, metrics, data, transforms, serialization, learner, callbacks, memory
 
-# PyTorch users find losses and convolutions in `nn` (CrossEntropyLoss, Conv2d) and `nn.functional` (cross_entropy,
-# conv2d). They are defined in `maxine.loss` and `maxine.nn.conv`, which build on `nn`, so they are attached here,
-# once every module is loaded.
-for _module in (loss, conv):
-    for _name in _module.__all__:
-        setattr(nn.functional if _name[0].islower() else nn, _name, getattr(_module, _name))
+# Names from before the restructure of 2026-11-29, kept working.
+from maxine.tensor import sum_to_shape as unbroadcast, float32 as default_float
+from maxine.nn.modules import loss
+from maxine.memory import reuse_freed_memory, reuse_freed_memory_wanted
 
-from maxine import learner
-from maxine.learner import save, load
+# The one process-wide setting (see 06c_memory): freed memory is kept for the next large array.
+# MAXINE_REUSE_FREED_MEMORY=0 in the environment keeps the C library's defaults.
+REUSE_FREED_MEMORY = reuse_freed_memory_wanted() and reuse_freed_memory()
 ```
 
-Modules:
-
-- `maxine.data`: `maxine.data`: `Dataset`, `TensorDataset`, `DataLoader`, transforms, and MNIST read from local files or downloaded and checked, plus a small 3-vs-7 sample shipped with the package.
-- `maxine.learner`: `maxine.learner`: a training loop grown into a `Learner` whose behaviour comes from callbacks; progress bars, recorded losses, a learning-rate finder, one-cycle training, early stopping, checkpoints, safe saving and loading, the `maxine-train` command, and MNIST results.
-- `maxine.loss`: `maxine.loss`: mean squared and absolute error, binary cross-entropy, negative log-likelihood and cross-entropy, as functions and as modules.
-- `maxine.nn.conv`: `maxine.nn.conv`: `Conv2d`, `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d`, `BatchNorm1d`, `BatchNorm2d` and `LayerNorm` (also in `maxine.nn`, with their functional forms in `maxine.nn.functional`), and a CNN on MNIST."""
+```python
+import sys as _sys
+_sys.modules.setdefault('maxine.loss', loss)        # `import maxine.loss` and `from maxine.loss import ...` as before
+```"""
 
 __version__ = "0.0.1"
 """A deep-learning library written to be read: a NumPy `Tensor` with automatic differentiation, and everything needed
@@ -32,19 +60,53 @@ Docs: https://maxine-dl.github.io/maxine/index.html.md"""
 # AUTOGENERATED! DO NOT EDIT! File to edit: ../nbs/index.ipynb.
 
 # %% auto #0
-__all__ = []
+__all__ = ['REUSE_FREED_MEMORY']
 
-# %% ../nbs/index.ipynb #73e6045b
-from .tensor import *
-from . import nn, loss, optim, metrics, data
-from .nn import conv
+# %% ../nbs/index.ipynb #adc549da
+# The everyday names, at the top level as `torch` has them; each imported from the one module that defines it.
+from .tensor import (float16, half, float32, float64, double, int8, uint8, int16, short, int32, int64, long,
+    bool_, get_default_dtype, set_default_dtype, promote_types, result_type, ShapeError, Tensor, tensor, as_tensor,
+    as_array, is_grad_enabled, set_grad_enabled, no_grad, enable_grad, inference_mode, Function, set_detect_anomaly,
+    is_anomaly_enabled, backward, grad, device, cuda, accelerator, backends)
+from .pointwise import (arcsin, arccos, arctan, arcsinh, arccosh, arctanh, absolute, sgn, fix, clip, arctan2,
+    not_equal, less, less_equal, greater, greater_equal, add, sub, rsub, mul, div, floor_divide, neg, pow, square,
+    sqrt, rsqrt, reciprocal, exp, exp2, expm1, log, log2, log10, log1p, sin, cos, tan, asin, acos, atan, sinh, cosh,
+    tanh, asinh, acosh, atanh, sigmoid, erf, erfc, erfinv, relu, abs, sign, floor, ceil, trunc, round, frac, clamp,
+    clamp_min, clamp_max, maximum, minimum, where, lerp, hypot, atan2, logaddexp, copysign, fmod, remainder,
+    nan_to_num, eq, ne, lt, le, gt, ge, isnan, isinf, isfinite, isposinf, isneginf, isclose, allclose, equal,
+    logical_and, logical_or, logical_xor, logical_not, bitwise_and, bitwise_or, bitwise_xor, bitwise_not,
+    bitwise_left_shift, bitwise_right_shift, clone, add_, sub_, mul_, div_, pow_, neg_, abs_, exp_, log_, sqrt_, sin_,
+    cos_, tanh_, sigmoid_, relu_, floor_, ceil_, round_, trunc_, clamp_, clamp_min_, clamp_max_, lerp_, nan_to_num_,
+    fill_, zero_, copy_)
+from .reduction import (MinMax, sum, mean, prod, max, min, amax, amin, argmax, argmin, all, any, count_nonzero,
+    var, std, var_mean, std_mean, logsumexp, softmax, log_softmax, cumsum, cumprod, sort, argsort, topk)
+from .shape import (swapaxes, swapdims, moveaxis, concat, concatenate, reshape, view, view_as, reshape_as,
+    flatten, unflatten, squeeze, unsqueeze, permute, transpose, t, movedim, expand, expand_as, broadcast_to,
+    broadcast_tensors, repeat, tile, repeat_interleave, flip, fliplr, flipud, roll, cat, stack, hstack, vstack, split,
+    chunk, unbind, narrow, tril, triu, diagonal, diag, unfold, contiguous)
+from .indexing import (argwhere, gather, scatter, scatter_add, scatter_reduce, scatter_, scatter_add_,
+    scatter_reduce_, index_select, index_add, index_add_, index_fill, index_fill_, masked_fill, masked_fill_,
+    masked_select, take, take_along_dim, nonzero)
+from .linalg import (inner, ger, matmul, mm, bmm, mv, dot, outer, einsum, norm)
+from .creation import (zeros, ones, empty, full, zeros_like, ones_like, empty_like, full_like, arange, linspace,
+    logspace, eye, from_numpy, asarray)
+from .random import (default_generator, Generator, manual_seed, seed, initial_seed, get_rng_state,
+    set_rng_state, rand, randn, rand_like, randn_like, randint, randint_like, randperm, multinomial, bernoulli,
+    normal, normal_, uniform_, bernoulli_, exponential_, random_)
+from .tensor import float32 as float, int32 as int, bool_ as bool   # torch.float, torch.int, torch.bool
+from .autograd import gradcheck, GradcheckError, graph_lines, print_graph
+from .serialization import save, load
+from . import autograd, linalg, nn, optim, utils, metrics, data, transforms, serialization, learner, callbacks, memory
 
-# PyTorch users find losses and convolutions in `nn` (CrossEntropyLoss, Conv2d) and `nn.functional` (cross_entropy,
-# conv2d). They are defined in `maxine.loss` and `maxine.nn.conv`, which build on `nn`, so they are attached here,
-# once every module is loaded.
-for _module in (loss, conv):
-    for _name in _module.__all__:
-        setattr(nn.functional if _name[0].islower() else nn, _name, getattr(_module, _name))
+# Names from before the restructure of 2026-11-29, kept working.
+from .tensor import sum_to_shape as unbroadcast, float32 as default_float
+from .nn.modules import loss
+from .memory import reuse_freed_memory, reuse_freed_memory_wanted
 
-from . import learner
-from .learner import save, load
+# The one process-wide setting (see 06c_memory): freed memory is kept for the next large array.
+# MAXINE_REUSE_FREED_MEMORY=0 in the environment keeps the C library's defaults.
+REUSE_FREED_MEMORY = reuse_freed_memory_wanted() and reuse_freed_memory()
+
+# %% ../nbs/index.ipynb #9f61f1eb
+import sys as _sys
+_sys.modules.setdefault('maxine.loss', loss)        # `import maxine.loss` and `from maxine.loss import ...` as before

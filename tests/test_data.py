@@ -38,7 +38,7 @@ def test_mnist_from_maxine_data(monkeypatch):
     train = data.MNIST(train=True, download=False)
     assert len(train) == 60000 and train.data.shape == (60000, 28, 28) and train.targets.dtype == np.int64
     x, y = train[0]
-    assert x.shape == (28, 28) and y.item() == 5
+    assert x.shape == (28, 28) and y == 5 and isinstance(y, int)          # torchvision's item: a Python int label
 
 
 @needs_mnist
@@ -216,7 +216,12 @@ def test_array_backed_batch_is_one_fancy_index():
             calls.append(np.shape(index)); return super().__getitem__(index)
     dl = DataLoader(Counting(np.zeros((100, 3)), np.zeros(100)), batch_size=32)
     assert [x.shape for x, _ in dl] == [(32, 3), (32, 3), (32, 3), (4, 3)]
-    assert calls == [(32,), (32,), (32,), (4,)]
+    assert calls == [()] * 100                          # the subclass's own __getitem__ is called, example by example
+    plain = TensorDataset(np.zeros((100, 3)), np.zeros(100))
+    fetched = []
+    plain.get_batch = lambda idx, get=plain.get_batch: fetched.append(idx.shape) or get(idx)
+    assert [x.shape for x, _ in DataLoader(plain, batch_size=32)] == [(32, 3), (32, 3), (32, 3), (4, 3)]
+    assert fetched == [(32,), (32,), (32,), (4,)]           # one fancy index per batch
 
 
 def test_plain_dataset_and_collate():
@@ -225,7 +230,7 @@ def test_plain_dataset_and_collate():
         def __getitem__(self, i): return np.array([i, i * i], np.float32), i
     batches = list(DataLoader(Squares(), batch_size=2))
     assert batches[0][0].data.tolist() == [[0, 0], [1, 1]] and batches[2][1].data.tolist() == [4]
-    with pytest.raises(NotImplementedError, match='__len__'): len(data.Dataset())
+    with pytest.raises(TypeError, match='__len__|len()'): len(data.Dataset())      # as PyTorch's Dataset
 
 
 def test_transforms_and_dataloaders():
