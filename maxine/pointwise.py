@@ -27,7 +27,7 @@ import math, numbers
 from .tensor import (Tensor, Function, ShapeError, tensor_method, update_, as_tensor, result_type,
                            get_default_dtype, xp, float32, bool_)
 
-# %% ../nbs/00a_pointwise.ipynb #a6d1a1dd
+# %% ../nbs/00a_pointwise.ipynb #4b695908
 def _operand(x):
     "A tensor or a Python number stays as it is; a NumPy number becomes a Python number; anything else a tensor"
     if isinstance(x, (Tensor, bool, int, float)): return x
@@ -41,7 +41,7 @@ def _data(x):
 def _compute(fn, name, *operands, dtype=None):
     "`fn` on the operands' arrays, in the dtype PyTorch's promotion gives (or `dtype`); a shape mismatch names the shapes"
     dtype = dtype or result_type(*operands)
-    try: return fn(*[_data(x) for x in operands], dtype=dtype)
+    try: return fn(*[x.data if isinstance(x, Tensor) else x for x in operands], dtype=dtype)
     except ValueError:
         shapes = ' and '.join(str(tuple(x.shape)) if isinstance(x, Tensor) else 'a number' for x in operands)
         raise ShapeError(f"{name}: shapes {shapes} can't be broadcast together") from None

@@ -382,7 +382,7 @@ def _accumulator(leaf):
         leaf._accumulate_grad = weakref.ref(node)
     return node
 
-# %% ../nbs/00_tensor.ipynb #3dab7586
+# %% ../nbs/00_tensor.ipynb #459a43de
 class Function:
     """An op with its backward: subclass it with static methods `forward(ctx, *inputs)` and `backward(ctx, *grads)`,
     then call `YourOp.apply(*inputs)`. Each call makes a `ctx`, an instance of the class, that is the op's node in
@@ -454,10 +454,13 @@ class Function:
             try: result = cls.forward(ctx, *args, **kwargs)
             finally: _grad_enabled = True
         else: result = cls.forward(ctx, *args, **kwargs)
-        if type(result) is tuple: outputs = tuple([_as_output(o, args) for o in result])
-        else: outputs = (_as_output(result, args),)
+        if type(result) is not tuple:                      # one output: the common case
+            out = _as_output(result, args)
+            if recording: _record(ctx, args, (out,))
+            return out
+        outputs = tuple([_as_output(o, args) for o in result])
         if recording: _record(ctx, args, outputs)
-        return outputs if type(result) is tuple else outputs[0]
+        return outputs
 
 # %% ../nbs/00_tensor.ipynb #98175d27
 def _as_output(o, inputs):
@@ -498,7 +501,7 @@ def _alias(t):
     a._version_counter = t._version_counter
     return a
 
-# %% ../nbs/00_tensor.ipynb #c19e3075
+# %% ../nbs/00_tensor.ipynb #13470115
 def sum_to_shape(grad, shape):
     "Sum `grad` down to `shape`, undoing broadcasting: over the leading dimensions it added and where `shape` has 1s"
     if grad.shape == shape: return grad
@@ -515,7 +518,7 @@ def _broadcasts_to(shape, target):
 
 def _fitted(g, meta, node, i):
     "The gradient `g` that `node` returned for input `i`, as an array of that input's shape and dtype"
-    g = g.data if isinstance(g, Tensor) else xp.asarray(g)
+    if type(g) is not xp.ndarray: g = g.data if isinstance(g, Tensor) else xp.asarray(g)
     shape, dtype = meta
     if g.shape != shape:
         if not _broadcasts_to(shape, g.shape):
@@ -524,7 +527,7 @@ def _fitted(g, meta, node, i):
         g = sum_to_shape(g, shape)
     return g if g.dtype == dtype else g.astype(dtype)
 
-# %% ../nbs/00_tensor.ipynb #981eea18
+# %% ../nbs/00_tensor.ipynb #b40f3976
 def _topological_order(roots):
     "Nodes reachable from `roots`, each before every node it passes gradient to"
     order, visited, stack = [], set(), [(node, False) for node in roots]
@@ -558,10 +561,12 @@ def _accumulate(leaf, g, given):
 
 def _node_backward(node, output_grads):
     "Call the node's backward with the gradient of each of its outputs (zeros for an output that got none)"
-    grads = []
-    for g, (shape, dtype) in zip(output_grads, node._output_meta):
-        if g is None and node._materialize_grads: g = xp.zeros(shape, dtype)
-        grads.append(None if g is None else _wrap(g))
+    if len(output_grads) == 1 and output_grads[0] is not None: grads = (_wrap(output_grads[0]),)   # the common case
+    else:
+        grads = []
+        for g, (shape, dtype) in zip(output_grads, node._output_meta):
+            if g is None and node._materialize_grads: g = xp.zeros(shape, dtype)
+            grads.append(None if g is None else _wrap(g))
     result = type(node).backward(node, *grads)
     result = result if isinstance(result, tuple) else (result,)
     if len(result) > len(node._edges):
@@ -578,7 +583,8 @@ def _run_backward(roots, retain_graph, capture=None):
         output_grads = pending.pop(id(node), None)
         if output_grads is None: continue
         if isinstance(node, Tensor):                                   # a leaf: the gradient arrives here
-            g = _run_hooks(node._hooks, output_grads[0])
+            g = output_grads[0]
+            if node._hooks: g = _run_hooks(node._hooks, g)
             if capture is not None:
                 if id(node) in capture: captured[id(node)] = g
             else: _accumulate(node, g, given)
@@ -589,9 +595,10 @@ def _run_backward(roots, retain_graph, capture=None):
         if capture is not None:
             for nr, g in enumerate(output_grads):
                 if (id(node), nr) in capture: captured[(id(node), nr)] = g
-        for i, (edge, meta, g) in enumerate(zip(node._edges, node._input_meta, _node_backward(node, output_grads))):
-            if edge is None or g is None: continue
-            g = _fitted(g, meta, node, i)
+        input_grads = _node_backward(node, output_grads)
+        for i, edge in enumerate(node._edges):
+            if edge is None or i >= len(input_grads) or input_grads[i] is None: continue
+            g = _fitted(input_grads[i], node._input_meta[i], node, i)
             if _detect_anomaly and not xp.isfinite(g).all():
                 raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
             _add_pending(pending, edge[0], edge[1], g)
@@ -610,9 +617,11 @@ def is_anomaly_enabled():
     return _detect_anomaly
 
 def _add_pending(pending, node, nr, g):
+    "Add gradient `g` for output `nr` of `node` to what is waiting for it"
     grads = pending.get(id(node))
     if grads is None:
-        grads = pending[id(node)] = [None] * (1 if isinstance(node, Tensor) else len(node._output_meta))
+        if nr == 0 and (isinstance(node, Tensor) or len(node._output_meta) == 1): pending[id(node)] = [g]; return
+        grads = pending[id(node)] = [None] * len(node._output_meta)
     grads[nr] = g if grads[nr] is None else grads[nr] + g
 
 def _release(node):
