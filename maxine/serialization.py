@@ -100,7 +100,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=pickle.HIGHEST_PROTOCOL, _u
         raise OSError(e.errno, f"save: could not write {f} ({e.strerror or e}); the previous file, if there was one, "
                                f"is unchanged") from e
 
-# %% ../nbs/04b_serialization.ipynb #0ca273cf
+# %% ../nbs/04b_serialization.ipynb #b97f9170
 _SAFE_GLOBALS = {('collections', 'OrderedDict'): OrderedDict, ('maxine.tensor', 'Tensor'): Tensor,
                  ('maxine.nn.modules.module', 'Parameter'): Parameter, ('maxine.nn', 'Parameter'): Parameter,
                  ('maxine.nn.parameter', 'Parameter'): Parameter}
@@ -169,8 +169,10 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
         return _unpickle(payload, name, weights_only)
     if data[:2] == b'PK':
         if b'data.pkl' in data[:4096]:
-            raise LoadError(f"load: {name} was written by torch.save: load it with torch.load, then convert the "
-                            f"state dict, e.g. {{k: maxine.tensor(v.numpy()) for k, v in sd.items()}}")
+            raise LoadError(f"load: {name} was written by PyTorch's torch.save, whose zip format maxine does not read. "
+                            f"In PyTorch, save it as .safetensors (safetensors.torch.save_file(sd, 'model.safetensors')), "
+                            f"which maxine loads; or load it with torch.load and convert the state dict, e.g. "
+                            f"{{k: maxine.tensor(v.numpy()) for k, v in sd.items()}}")
         return _load_npz(data, name)
     if _is_safetensors(data): return _load_safetensors(data, name)
     if data[:1] == b'\x80': return _unpickle(data, name, weights_only)      # a pickle saved by maxine before 0.1

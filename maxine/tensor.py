@@ -382,19 +382,21 @@ def _accumulator(leaf):
         leaf._accumulate_grad = weakref.ref(node)
     return node
 
-# %% ../nbs/00_tensor.ipynb #459a43de
+# %% ../nbs/00_tensor.ipynb #f5833969
 class Function:
     """An op with its backward: subclass it with static methods `forward(ctx, *inputs)` and `backward(ctx, *grads)`,
-    then call `YourOp.apply(*inputs)`. Each call makes a `ctx`, an instance of the class, that is the op's node in
+    then call `YourOp.apply(*inputs)`. Each call makes a `ctx`, an instance of the class (of its subclass `YourOpBackward`), that is the op's node in
     the graph."""
     _materialize_grads = True
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, node=False, **kwargs):
         super().__init_subclass__(**kwargs)
+        if node: return                                  # the class of this Function's nodes, made just below
         # PyTorch names its own nodes MulBackward0, ..., and a custom Function's node MyFnBackward
         cls._builtin = cls.__module__.startswith('maxine.')
         name = cls.__name__.removesuffix('Function') if cls._builtin else cls.__name__   # LinearFunction -> LinearBackward0
         cls._node_name = f"{name}Backward" + ('0' if cls._builtin else '')
+        cls._node_class = type(cls._node_name, (cls,), {'__module__': cls.__module__}, node=True)
 
     @staticmethod
     def forward(ctx, *args, **kwargs): raise NotImplementedError("a Function needs a forward(ctx, ...) staticmethod")
@@ -446,7 +448,7 @@ class Function:
     def apply(cls, *args, **kwargs):
         "Run `forward` on `args`; if any input requires grad (and grad mode is on), record the node for `backward`"
         global _grad_enabled
-        ctx = object.__new__(cls)
+        ctx = object.__new__(cls._node_class)             # an instance of e.g. MulBackward0, a subclass of Mul
         ctx.needs_input_grad = needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
         recording = _grad_enabled and True in needs
         if recording:

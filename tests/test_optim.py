@@ -68,6 +68,17 @@ optimizers = {
     'rmsprop_centered_momentum_wd': lambda m, p: m.RMSprop(p, lr=0.005, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01),
     'adagrad': lambda m, p: m.Adagrad(p, lr=0.1),
     'adagrad_decay_wd': lambda m, p: m.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1),
+    'adam_as_written': lambda m, p: m.Adam(p, lr=0.01, fused=False) if m is optim else m.Adam(p, lr=0.01),
+    'adamw_as_written': lambda m, p: m.AdamW(p, lr=0.01, weight_decay=0.1, fused=False) if m is optim else m.AdamW(p, lr=0.01, weight_decay=0.1),
+    'adam_maximize': lambda m, p: m.Adam(p, lr=0.01, maximize=True),
+    'adadelta': lambda m, p: m.Adadelta(p, lr=1.0),
+    'adadelta_rho_wd': lambda m, p: m.Adadelta(p, lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.01),
+    'adamax': lambda m, p: m.Adamax(p, lr=0.02),
+    'adamax_wd': lambda m, p: m.Adamax(p, lr=0.02, betas=(0.8, 0.99), weight_decay=0.05),
+    'nadam': lambda m, p: m.NAdam(p, lr=0.01),
+    'nadam_decoupled': lambda m, p: m.NAdam(p, lr=0.01, weight_decay=0.05, momentum_decay=0.005, decoupled_weight_decay=True),
+    'radam': lambda m, p: m.RAdam(p, lr=0.01),
+    'radam_decoupled': lambda m, p: m.RAdam(p, lr=0.01, weight_decay=0.05, decoupled_weight_decay=True),
 }
 
 @pytest.mark.parametrize('name', optimizers)
@@ -88,6 +99,13 @@ schedulers = {
     'onecycle_sgd': (optimizers['sgd_momentum'], lambda m, o: m.OneCycleLR(o, max_lr=0.2, total_steps=STEPS)),
     'onecycle_adam_linear': (optimizers['adam'], lambda m, o: m.OneCycleLR(o, max_lr=0.05, epochs=5, steps_per_epoch=10, anneal_strategy='linear')),
     'onecycle_three_phase': (optimizers['adamw'], lambda m, o: m.OneCycleLR(o, max_lr=0.05, total_steps=STEPS, three_phase=True, pct_start=0.25)),
+    'multistep': (optimizers['sgd_momentum'], lambda m, o: m.MultiStepLR(o, milestones=[10, 25, 40], gamma=0.3)),
+    'constant': (optimizers['adam'], lambda m, o: m.ConstantLR(o, factor=0.25, total_iters=12)),
+    'linear': (optimizers['adam'], lambda m, o: m.LinearLR(o, start_factor=0.1, end_factor=1.0, total_iters=20)),
+    'polynomial': (optimizers['sgd_momentum'], lambda m, o: m.PolynomialLR(o, total_iters=40, power=2.0)),
+    'cosine_restarts': (optimizers['sgd_momentum'], lambda m, o: m.CosineAnnealingWarmRestarts(o, T_0=8, T_mult=2, eta_min=0.001)),
+    'sequential': (optimizers['adamw'], lambda m, o: m.SequentialLR(o, [m.LinearLR(o, start_factor=0.1, total_iters=10),
+                                                                         m.CosineAnnealingLR(o, T_max=40)], milestones=[10])),
 }
 
 @pytest.mark.parametrize('name', schedulers)
@@ -96,7 +114,8 @@ def test_scheduler_trajectory_matches_torch(name):
     assert_same_trajectory(*trajectories(make_opt, make_sched))
 
 
-@pytest.mark.parametrize('name', ['step', 'onecycle_sgd', 'cosine'])
+@pytest.mark.parametrize('name', ['step', 'onecycle_sgd', 'cosine', 'multistep', 'constant', 'linear', 'polynomial',
+                                  'cosine_restarts', 'sequential'])
 def test_scheduler_learning_rates_match_torch(name):
     make_opt, make_sched = schedulers[name]
     lrs = {}
@@ -187,3 +206,29 @@ def test_zero_grad_and_errors():
     with pytest.raises(ValueError, match='total_steps'): lr_scheduler.OneCycleLR(optim.SGD([p]), 0.1)
     model = nn.Linear(3, 2)
     assert len(optim.SGD(model.parameters(), lr=0.1).param_groups[0]['params']) == 2
+
+
+def test_reduce_lr_on_plateau_matches_torch():
+    losses = [1.0, 0.9, 0.91, 0.92, 0.93, 0.8, 0.81, 0.82, 0.83, 0.84, 0.85, 0.7, 0.7, 0.7, 0.7]
+    lrs = {}
+    for lib, mod, sched_mod in [('maxine', optim, lr_scheduler), ('torch', torch.optim, torch.optim.lr_scheduler)]:
+        p = tensor([1.], requires_grad=True) if lib == 'maxine' else torch.tensor([1.], requires_grad=True)
+        opt = mod.SGD([p], lr=0.1)
+        sched = sched_mod.ReduceLROnPlateau(opt, mode='min', factor=0.5, patience=2, threshold=0.01, cooldown=1, min_lr=0.01)
+        out = []
+        for loss in losses:
+            opt.step(); sched.step(loss); out.append(opt.param_groups[0]['lr'])
+        lrs[lib] = out
+    np.testing.assert_allclose(lrs['maxine'], lrs['torch'], rtol=1e-12)
+
+
+def test_optimizer_base_add_param_group_like_torch():
+    ours, theirs = [], []
+    for lib, mod, mk in [('maxine', optim, lambda a: tensor(a, requires_grad=True)), ('torch', torch.optim, lambda a: torch.tensor(a, requires_grad=True))]:
+        a, b = mk(np.ones(2)), mk(np.ones(3))
+        opt = mod.SGD([a], lr=0.1, momentum=0.9)
+        opt.add_param_group({'params': [b], 'lr': 0.01})
+        (ours if lib == 'maxine' else theirs).append([{k: v for k, v in g.items() if k != 'params'} for g in opt.param_groups])
+        assert isinstance(opt, mod.Optimizer)
+    for mine, torch_group in zip(ours[0], theirs[0]):          # the new group takes the defaults it does not set
+        for key in ('lr', 'momentum', 'dampening', 'weight_decay', 'nesterov'): assert mine[key] == torch_group[key], key

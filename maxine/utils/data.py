@@ -166,7 +166,7 @@ class BatchSampler(Sampler):
         n = len(self.sampler)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
-# %% ../../nbs/04_data.ipynb #c0ede325
+# %% ../../nbs/04_data.ipynb #92e3719a
 def default_collate(batch):
     "Stack a list of examples (tensors, arrays, numbers, or tuples, lists and dicts of them) into one batch"
     first = batch[0]
@@ -175,12 +175,12 @@ def default_collate(batch):
     if isinstance(first, bool): return as_tensor(xp.array(batch, dtype=bool_))
     if isinstance(first, numbers.Integral): return as_tensor(xp.array(batch, dtype=int64))
     if isinstance(first, numbers.Real): return as_tensor(xp.array(batch, dtype=float64))
-    if isinstance(first, (str, bytes)): return list(batch)
+    if isinstance(first, (str, bytes)): return batch                  # strings stay as they came, as in PyTorch
     if isinstance(first, dict): return {k: default_collate([b[k] for b in batch]) for k in first}
-    if isinstance(first, tuple) and hasattr(first, '_fields'): return type(first)(*(default_collate(list(f)) for f in zip(*batch)))
-    if isinstance(first, (tuple, list)):
+    if isinstance(first, tuple) and hasattr(first, '_fields'): return type(first)(*(default_collate(f) for f in zip(*batch)))
+    if isinstance(first, (tuple, list)):                                 # a list of fields, each collated (PyTorch's rule)
         if len({len(b) for b in batch}) > 1: raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(f)) for f in zip(*batch)] if isinstance(first, list) else tuple(default_collate(list(f)) for f in zip(*batch))
+        return [default_collate(f) for f in zip(*batch)]
     raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {type(first).__name__}")
 
 def get_worker_info():

@@ -81,7 +81,7 @@ def _unfold_layout(c, n, h, w, kernel, out_hw, stride, padding, dilation, dtype)
     taps = [padded[(slice(None), slice(None)) + _tap(i, j, out_hw, stride, dilation)] for i in range(kh) for j in range(kw)]
     return padded[:, :, ph:ph + h, pw:pw + w], (n,) + out_hw, taps
 
-# %% ../../../nbs/06_conv.ipynb #20050f6b
+# %% ../../../nbs/06_conv.ipynb #03dc9866
 class Conv2dFunction(Function):
     "2-D convolution by im2col filled one kernel tap at a time, and one matrix product each way"
     @staticmethod
@@ -125,27 +125,33 @@ class Conv2dFunction(Function):
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "2-D convolution of input (N, C, H, W) with weight (out_channels, C/groups, kh, kw): the fast form of `conv2d_as_written`"
     input, weight = as_tensor(input), as_tensor(weight)
-    if isinstance(padding, str): padding = _string_padding(padding, weight.shape[2:], dilation, stride)
+    if isinstance(padding, str): input, padding = _string_padding(input, padding, weight.shape[2:], dilation, stride)
     return Conv2dFunction.apply(input, weight, None if bias is None else as_tensor(bias), stride, padding, dilation, groups)
 
-def _string_padding(padding, kernel, dilation, stride):
-    "PyTorch's padding='valid' (none) and 'same' (the output as large as the input; stride 1 only)"
-    if padding == 'valid': return 0
+def _same_amounts(kernel, dilation, stride):
+    """padding='same': the zeros (before, after) along each dimension that keep the output as large as the input.
+    An even kernel span pads one more zero after than before, as PyTorch does."""
+    if any(s != 1 for s in stride): raise ValueError("padding='same' is not supported for strided convolutions")
+    spans = [(k - 1) * d for k, d in zip(kernel, dilation)]
+    return [(s // 2, s - s // 2) for s in spans]
+
+def _string_padding(input, padding, kernel, dilation, stride):
+    "PyTorch's padding='valid' (none) and 'same': the input (with any uneven extra zero padded on) and the padding left"
+    if padding == 'valid': return input, 0
     if padding != 'same': raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
-    if as_pair(stride, 'stride') != (1, 1): raise ValueError("padding='same' is not supported for strided convolutions")
-    spans = [(k - 1) * d for k, d in zip(kernel, as_pair(dilation, 'dilation'))]
-    if any(s % 2 for s in spans): raise ValueError("padding='same' needs an odd kernel span in maxine (an even one would pad unevenly)")
-    return tuple(s // 2 for s in spans)
+    (top, bottom), (left, right) = _same_amounts(kernel, as_pair(dilation, 'dilation'), as_pair(stride, 'stride'))
+    if bottom != top or right != left: input = pad(input, (0, right - left, 0, bottom - top))
+    return input, (top, left)
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     "1-D convolution of input (N, C, L) with weight (out_channels, C/groups, k): a 2-D convolution one row high"
     input, weight = as_tensor(input), as_tensor(weight)
     if input.ndim != 3: raise ShapeError(f"conv1d: expected input of shape (N, C, L), got {tuple(input.shape)}")
-    if isinstance(padding, str): padding = _string_padding(padding, weight.shape[2:] + (1,), dilation, stride)[0]
-    out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, stride), (0, padding), (1, dilation), groups)
+    out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, stride), padding if isinstance(padding, str) else (0, padding),
+                 (1, dilation), groups)
     return out.squeeze(2)
 
-# %% ../../../nbs/06_conv.ipynb #6b4bf439
+# %% ../../../nbs/06_conv.ipynb #02ddb8a8
 def _positive(layer, name, values, low=1):
     for v in (values if isinstance(values, tuple) else (values,)):
         if not isinstance(v, int) or isinstance(v, bool) or v < low:
@@ -187,8 +193,9 @@ class Conv2d(Module):
     def _padded(self, input):
         "The input padded by `padding_mode` (when not zeros), and the zero padding left for the convolution"
         if self.padding_mode == 'zeros' or self.padding == 'valid': return input, self.padding
-        amounts = _string_padding(self.padding, self.kernel_size, self.dilation, self.stride) if self.padding == 'same' else self.padding
-        widths = [p for amount in reversed(amounts) for p in (amount, amount)]
+        amounts = (_same_amounts(self.kernel_size, self.dilation, self.stride) if self.padding == 'same'
+                   else [(p, p) for p in self.padding])
+        widths = [p for pair in reversed(amounts) for p in pair]
         return pad(input, widths, self.padding_mode), 0
 
     def forward(self, input):
