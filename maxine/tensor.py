@@ -12,8 +12,8 @@ __all__ = ['xp', 'float16', 'half', 'float32', 'float64', 'double', 'int8', 'uin
            'AccumulateGrad', 'Function', 'sum_to_shape', 'set_detect_anomaly', 'is_anomaly_enabled', 'backward', 'grad',
            'RemovableHandle', 'tensor_method', 'update_', 'bump_version', 'Cast']
 
-# %% ../nbs/00_tensor.ipynb #00025c83
-import math, numbers, weakref
+# %% ../nbs/00_tensor.ipynb #1258d53b
+import functools, math, numbers, weakref
 import numpy
 
 xp = numpy   # the array library every op computes with: NumPy (a library with NumPy's API would also do)
@@ -721,14 +721,41 @@ def _retain_grad(self):
     self._retains_grad = True
     _register_hook(self, _retain(weakref.ref(self)))
 
-# %% ../nbs/00_tensor.ipynb #9703c6fd
+# %% ../nbs/00_tensor.ipynb #673d550d
 def tensor_method(*names):
     "Decorator: make the function a method of `Tensor`, under its own name or under each of `names`"
     if len(names) == 1 and callable(names[0]): return tensor_method()(names[0])
     def attach(fn):
         for name in names or (fn.__name__,): setattr(Tensor, name, fn)
-        return fn
+        if isinstance(fn, property) or fn.__name__.startswith('_') or fn.__name__.endswith('_'): return fn
+        return _taking_out(fn)
     return attach
+
+def _taking_out(fn):
+    "`fn`, also taking PyTorch's `out=`: a tensor (or a tuple of them, for ops with several results) to write into"
+    @functools.wraps(fn)
+    def call(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        if out is None: return result
+        if isinstance(out, (tuple, list)):
+            for o, r in zip(out, result): _write_out(o, r, fn.__name__)
+            return out
+        return _write_out(out, result, fn.__name__)
+    return call
+
+def _write_out(out, result, name):
+    "Write `result` into the tensor `out`, as PyTorch's `out=` does"
+    if not isinstance(out, Tensor): raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    result = as_tensor(result)
+    if _grad_enabled and (result._requires_grad or out._requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           f"but one of the arguments requires grad.")
+    if not xp.can_cast(result.dtype, out.dtype, 'same_kind'):
+        raise RuntimeError(f"{name}(): result type {result.dtype} can't be cast to the desired output type {out.dtype}")
+    if out.shape != result.shape: out.data = xp.empty(result.shape, out.dtype)   # resized, as PyTorch does
+    out.data[...] = result.data
+    out._version_counter[0] += 1
+    return out
 
 @tensor_method('backward')
 def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
