@@ -93,7 +93,7 @@ _KMNIST = _Files('KMNIST', {'train-images-idx3-ubyte.gz': 'bdb82020997e1d708af4c
                             't10k-labels-idx1-ubyte.gz': '7320c461ea6c1c855c0b718fb2a4b134'},
                  ['http://codh.rois.ac.jp/kmnist/dataset/kmnist/'])
 
-# %% ../nbs/04c_datasets.ipynb #6020e0bf
+# %% ../nbs/04c_datasets.ipynb #a55ac605
 def cache_dir():
     "maxine's cache folder: $XDG_CACHE_HOME/maxine, or ~/.cache/maxine"
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache') / 'maxine'
@@ -144,8 +144,10 @@ def _download(files, target, mirrors, progress):
             try: download_file(mirror + name, target / name, md5, progress); break
             except Exception as e: errors.append(f"{mirror}: {e}")
         else:
+            where = ("in a folder and set MAXINE_DATA to it" if files.in_bare_folder else
+                     f"in a folder named {files.name} inside the folder MAXINE_DATA names (or pass that folder as root)")
             raise OSError(f"{files.name}: could not download {name} into {target} from any mirror ({'; '.join(errors)}). Without "
-                          f"internet, put the four files ({', '.join(files.md5)}) in a folder and set MAXINE_DATA to it")
+                          f"internet, put the four files ({', '.join(files.md5)}) {where}")
 
 def _find(files, root, download, mirrors, progress):
     "A folder holding all four files: found, or filled by downloading"
