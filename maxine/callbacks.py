@@ -105,7 +105,7 @@ class EarlyStopping(Callback):
             self.waited += 1
             if self.waited >= self.patience: raise CancelFitException()
 
-# %% ../nbs/05a_callbacks.ipynb #38bad3de
+# %% ../nbs/05a_callbacks.ipynb #e27f2396
 def _generators(learn):
     "The random generators whose state decides what training does next"
     gens = {'maxine': default_generator}
@@ -122,7 +122,11 @@ def _check_checkpoint(ckpt, learn, path):
         raise ValueError(f"{path}: the checkpoint's epoch should be a whole number >= 0, got {ckpt['epoch']!r}")
     if ckpt['opt'] is not None and not (isinstance(ckpt['opt'], dict) and {'state', 'param_groups'} <= set(ckpt['opt'])):
         raise ValueError(f"{path}: the checkpoint's optimizer state is malformed (expected 'state' and 'param_groups')")
-    if not isinstance(ckpt['generators'], dict): raise ValueError(f"{path}: the checkpoint's generator states are malformed")
+    if not isinstance(ckpt['model'], dict):
+        raise ValueError(f"{path}: the checkpoint's model should be a state dict (a dict of tensors), got {type(ckpt['model']).__name__}")
+    for key in ('generators', 'callbacks'):
+        if not isinstance(ckpt[key], dict):
+            raise ValueError(f"{path}: the checkpoint's {key} should be a dict, got {type(ckpt[key]).__name__}")
 
 class Checkpoint(Callback):
     "Save a checkpoint to `path` at the end of every epoch; with `resume=True`, first continue from the one there"
@@ -146,9 +150,9 @@ class Checkpoint(Callback):
         try:
             learn.model.load_state_dict(ckpt['model'])
             if ckpt['opt'] is not None: learn.opt.load_state_dict(ckpt['opt'])
-        except Exception:
+        except Exception as e:
             learn.model.load_state_dict(saved_model); learn.opt.load_state_dict(saved_opt)
-            raise
+            raise RuntimeError(f"{self.path}: the checkpoint does not fit this learner; nothing was changed. {e}") from e
         for name, g in _generators(learn).items():
             if name in ckpt['generators']: g.set_state(ckpt['generators'][name])
         for cb in learn.cbs:

@@ -26,7 +26,7 @@ class Callback:
     order = 0
     def __repr__(self): return type(self).__name__
 
-# %% ../nbs/05_train_mnist.ipynb #0fd34686
+# %% ../nbs/05_train_mnist.ipynb #4b8681c1
 class Learner:
     "Model, data, loss and optimizer, trained by `fit`; callbacks add behaviour at named events"
     def __init__(self, model, dls, loss_func=cross_entropy, opt_func=optim.SGD, lr=0.1, metrics=(accuracy,), cbs=(),
@@ -72,8 +72,10 @@ class Learner:
             elif lr is not None:
                 for group in self.opt.param_groups: group['lr'] = lr
             self.n_epochs, self.epochs = n_epochs, range(n_epochs)
-            try: self._with_events('fit', self._fit, CancelFitException)
-            finally: self.callback('cleanup_fit')
+            # NaN and inf are TerminateOnNaN's to report, by epoch and batch; NumPy's own warnings would only repeat it
+            with xp.errstate(over='ignore', invalid='ignore', divide='ignore'):
+                try: self._with_events('fit', self._fit, CancelFitException)
+                finally: self.callback('cleanup_fit')
         finally: self.remove_cbs(cbs)
 
     def _fit(self):

@@ -100,7 +100,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=pickle.HIGHEST_PROTOCOL, _u
         raise OSError(e.errno, f"save: could not write {f} ({e.strerror or e}); the previous file, if there was one, "
                                f"is unchanged") from e
 
-# %% ../nbs/04b_serialization.ipynb #b97f9170
+# %% ../nbs/04b_serialization.ipynb #2e8620c8
 _SAFE_GLOBALS = {('collections', 'OrderedDict'): OrderedDict, ('maxine.tensor', 'Tensor'): Tensor,
                  ('maxine.nn.modules.module', 'Parameter'): Parameter, ('maxine.nn', 'Parameter'): Parameter,
                  ('maxine.nn.parameter', 'Parameter'): Parameter}
@@ -136,8 +136,8 @@ def _load_npz(data, name):
     try:
         with xp.load(io.BytesIO(data), allow_pickle=False) as arrays:
             return OrderedDict((k, Tensor(arrays[k])) for k in arrays.files)
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as e:
-        raise LoadError(f"load: {name} is a damaged .npz file ({e})") from None
+    except Exception as e:                 # zipfile, zlib and NumPy each have their own ways of saying "damaged"
+        raise LoadError(f"load: {name} is a damaged .npz file ({type(e).__name__}: {e})") from None
 
 def _load_safetensors(data, name):
     import safetensors.numpy
