@@ -64,7 +64,7 @@ def make_dls(data, batch_size=64, seed=0, root=None, augment=False):
     dls = DataLoaders.from_datasets(TensorDataset(x, y, transform=train_tfm), TensorDataset(xv, yv, transform=tfm), batch_size, seed=seed)
     return dls, n_classes, DATASETS[data] + (', training images shifted by up to 2 pixels' if augment else '')
 
-# %% ../nbs/92_cli.ipynb #ba83fc16
+# %% ../nbs/92_cli.ipynb #97862446
 def _positive(kind):
     "An argparse type: a positive `kind`"
     def parse(text):
@@ -116,7 +116,7 @@ def train(args):
     manual_seed(args.seed)
     dls, n_classes, what = make_dls(args.data, args.bs, args.seed, root=getattr(args, 'root', None), augment=args.augment)
     learn = Learner(make_model(args.model, n_classes), dls, opt_func=OPTIMIZERS[args.opt], lr=args.lr, quiet=args.quiet)
-    if not args.quiet: print(f"maxine-train: {args.model} on {what}, {args.epochs} epochs, {args.opt}, one-cycle to lr {args.lr}, batch {args.bs}, seed {args.seed}")
+    if not args.quiet: print(f"maxine-train: {args.model} on {what}, {args.epochs} epoch{'s' if args.epochs != 1 else ''}, {args.opt}, one-cycle to lr {args.lr}, batch {args.bs}, seed {args.seed}")
     learn.fit_one_cycle(args.epochs, args.lr)
     return learn
 

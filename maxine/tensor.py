@@ -382,7 +382,9 @@ def _accumulator(leaf):
         leaf._accumulate_grad = weakref.ref(node)
     return node
 
-# %% ../nbs/00_tensor.ipynb #f5833969
+# %% ../nbs/00_tensor.ipynb #2430f061
+_builtin_names = set()
+
 class Function:
     """An op with its backward: subclass it with static methods `forward(ctx, *inputs)` and `backward(ctx, *grads)`,
     then call `YourOp.apply(*inputs)`. Each call makes a `ctx`, an instance of the class (of its subclass `YourOpBackward`), that is the op's node in
@@ -392,8 +394,10 @@ class Function:
     def __init_subclass__(cls, node=False, **kwargs):
         super().__init_subclass__(**kwargs)
         if node: return                                  # the class of this Function's nodes, made just below
-        # PyTorch names its own nodes MulBackward0, ..., and a custom Function's node MyFnBackward
-        cls._builtin = cls.__module__.startswith('maxine.')
+        # PyTorch names its own nodes MulBackward0, ..., and a custom Function's node MyFnBackward. maxine's own ops
+        # are those defined in maxine's modules (or defined again under the same name, as running a notebook does)
+        if cls.__module__.startswith('maxine.'): _builtin_names.add(cls.__qualname__)
+        cls._builtin = cls.__qualname__ in _builtin_names
         name = cls.__name__.removesuffix('Function') if cls._builtin else cls.__name__   # LinearFunction -> LinearBackward0
         cls._node_name = f"{name}Backward" + ('0' if cls._builtin else '')
         cls._node_class = type(cls._node_name, (cls,), {'__module__': cls.__module__}, node=True)

@@ -11,9 +11,7 @@ import maxine
 from maxine import data
 from maxine.data import DataLoader, TensorDataset, MNIST_MD5
 
-SHARED = Path(os.environ.get('MAXINE_DATA', Path(__file__).resolve().parents[2] / 'shared' / 'data' / 'mnist'))
-needs_mnist = pytest.mark.skipif(not all((SHARED / n).exists() for n in MNIST_MD5),
-                                 reason=f"the MNIST files are not in {SHARED} (set MAXINE_DATA)")
+from mnist_files import MNIST_FOLDER as SHARED, needs_mnist
 
 
 @pytest.fixture

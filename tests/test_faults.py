@@ -17,9 +17,7 @@ from maxine.data import DataLoaders
 from maxine.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get('MAXINE_DATA', ROOT.parent / 'shared' / 'data' / 'mnist'))
-needs_mnist = pytest.mark.skipif(not all((SHARED / n).exists() for n in MNIST_MD5),
-                                 reason=f"the MNIST files are not in {SHARED} (set MAXINE_DATA)")
+from mnist_files import MNIST_FOLDER as SHARED, needs_mnist
 FORMATS = ['model.pt', 'model.npz', 'model.safetensors']
 
 

@@ -5,7 +5,7 @@
 
 Markdown cells are copied as they are; code cells become ```python blocks followed by their text output;
 cells marked `#| hide` are left out, and `#|` directive lines are dropped."""
-import json, sys
+import json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,14 +21,17 @@ def output_text(output):
     if 'text/markdown' in data: return None
     return ''.join(data.get('text/plain', ''))
 
+NOTEBOOK_LINK = re.compile(r'\]\(((?:\d\w*|index)\.ipynb)\)')
+
 def render(nb):
-    "The README text for notebook `nb` (a dict read from .ipynb JSON)"
+    "The README text for notebook `nb` (a dict read from .ipynb JSON); links to notebooks point into nbs/"
     parts = []
     for cell in nb['cells']:
         source = cell_source(cell)
         if 'hide' in directives(source): continue
         if cell['cell_type'] == 'markdown':
-            parts.append(source.strip())
+            text = '\n'.join(l for l in source.splitlines() if not l.startswith('#|'))
+            parts.append(NOTEBOOK_LINK.sub(r'](nbs/\1)', text.strip()))
             continue
         code = '\n'.join(l for l in source.splitlines() if not l.startswith('#|')).strip()
         if code: parts.append(f"```python\n{code}\n```")
