@@ -13,7 +13,7 @@ __all__ = ['argwhere', 'Index', 'SetItem', 'Gather', 'gather', 'Scatter', 'scatt
 # %% ../nbs/00d_indexing.ipynb #30da3995
 from .tensor import Tensor, Function, tensor_method, update_, bump_version, as_tensor, is_grad_enabled, xp, int64, bool_
 
-# %% ../nbs/00d_indexing.ipynb #4f851581
+# %% ../nbs/00d_indexing.ipynb #3bbb1495
 def _index_key(key):
     "An index with tensors (and lists) replaced by arrays"
     if isinstance(key, Tensor): return key.data
@@ -34,6 +34,7 @@ def _scatter_back(shape, key, grad):
     return out
 
 class Index(Function):
+    "`x[key]` for ints, slices, masks and integer arrays; the gradient is added back at `key`"
     @staticmethod
     def forward(ctx, x, key):
         ctx.shape, ctx.key = x.shape, key
@@ -46,8 +47,9 @@ def _getitem(input, key):
     "The elements at `key`: ints, slices, None, ..., boolean masks, integer arrays"
     return Index.apply(input, _index_key(key))
 
-# %% ../nbs/00d_indexing.ipynb #f88ef8ba
+# %% ../nbs/00d_indexing.ipynb #bc337ba4
 class SetItem(Function):
+    "`x[key] = value`, out of place; the gradient goes to `x` outside `key` and to `value` inside"
     @staticmethod
     def forward(ctx, x, key, value):
         ctx.key = key
@@ -71,7 +73,7 @@ def _setitem(input, key, value):
     input.data[key] = value.data if isinstance(value, Tensor) else value
     bump_version(input)
 
-# %% ../nbs/00d_indexing.ipynb #cc4c66be
+# %% ../nbs/00d_indexing.ipynb #c4d85df2
 def _full_index(index, dim):
     "A NumPy index (one array per dimension) that picks `index` along `dim` and each element's own position elsewhere"
     positions = list(xp.indices(index.shape, sparse=True))
@@ -87,6 +89,7 @@ def _check_index(name, input, dim, index):
         raise RuntimeError(f"{name}(): index {int(index.max())} is out of bounds for dimension {dim} with size {input.shape[dim]}")
 
 class Gather(Function):
+    "Values picked along `dim` by `index`; the gradient is scattered back (repeats add up)"
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.shape, ctx.where = x.shape, _full_index(index, dim)
@@ -186,8 +189,9 @@ def scatter_reduce_(input, dim, index, src, reduce, *, include_self=True):
     "`scatter_reduce`, in place"
     return update_(input, scatter_reduce, dim, index, src, reduce, include_self=include_self)
 
-# %% ../nbs/00d_indexing.ipynb #fff97060
+# %% ../nbs/00d_indexing.ipynb #d108878d
 class IndexSelect(Function):
+    "Slices picked along `dim` by an index vector; the gradient is added back at them"
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
@@ -199,6 +203,7 @@ class IndexSelect(Function):
         return out, None, None
 
 class IndexAdd(Function):
+    "`source` added into slices of `x` along `dim`; gradients pass to both"
     @staticmethod
     def forward(ctx, x, dim, index, source, alpha):
         ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
@@ -249,6 +254,7 @@ def index_fill_(input, dim, index, value):
     return update_(input, index_fill, dim, index, value)
 
 class MaskedFill(Function):
+    "`x` with `value` where `mask`; the gradient passes where the mask is False"
     @staticmethod
     def forward(ctx, x, mask, value):
         ctx.mask = mask

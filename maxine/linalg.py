@@ -12,8 +12,9 @@ __all__ = ['inner', 'ger', 'Matmul', 'matmul', 'mm', 'bmm', 'mv', 'dot', 'outer'
 import math, string
 from .tensor import Tensor, Function, ShapeError, tensor_method, as_tensor, result_type, xp
 
-# %% ../nbs/00e_linalg.ipynb #11b3ce63
+# %% ../nbs/00e_linalg.ipynb #bf2dbe4a
 class Matmul(Function):
+    "The matrix product with NumPy's broadcasting rules; gradients `g @ b.T` and `a.T @ g`"
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -90,7 +91,7 @@ def outer(input, vec2):
 
 inner, ger = dot, outer
 
-# %% ../nbs/00e_linalg.ipynb #500ae073
+# %% ../nbs/00e_linalg.ipynb #ef77110b
 def _parse_einsum(equation, shapes):
     "Operand and output subscripts as lists of letters, with '...' spelled out in unused letters"
     equation = equation.replace(' ', '')
@@ -114,6 +115,7 @@ def _parse_einsum(equation, shapes):
     return ins, out
 
 class Einsum(Function):
+    "A sum of products named by an equation; each operand's gradient is another einsum"
     @staticmethod
     def forward(ctx, equation, *operands):
         ins, out = _parse_einsum(equation, [t.shape for t in operands])
@@ -144,12 +146,13 @@ def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)): operands = tuple(operands[0])
     return Einsum.apply(equation, *[as_tensor(t) for t in operands])
 
-# %% ../nbs/00e_linalg.ipynb #1ec7b1c6
+# %% ../nbs/00e_linalg.ipynb #bf20c5bb
 def _dims(dim, ndim):
     if dim is None: return tuple(range(ndim))
     return tuple(sorted(d % max(ndim, 1) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))))
 
 class VectorNorm(Function):
+    "The p-norm over `dim`; gradient `g * sign(x) * |x|**(p-1) / norm**(p-1)`"
     @staticmethod
     def forward(ctx, x, p, dims, keepdim):
         a = xp.abs(x.data)

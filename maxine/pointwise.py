@@ -56,20 +56,23 @@ def _saved_output(ctx, array):
     ctx.save_for_backward(out)
     return out
 
-# %% ../nbs/00a_pointwise.ipynb #6a6a7a16
+# %% ../nbs/00a_pointwise.ipynb #cd8f08b1
 class Add(Function):
+    "`a + b`; the gradient passes to both, summed back over broadcast dimensions"
     @staticmethod
     def forward(ctx, a, b): return _compute(xp.add, 'add', a, b)
     @staticmethod
     def backward(ctx, grad): return grad, grad
 
 class Sub(Function):
+    "`a - b`; the gradient passes to `a` and, negated, to `b`"
     @staticmethod
     def forward(ctx, a, b): return _compute(xp.subtract, 'sub', a, b)
     @staticmethod
     def backward(ctx, grad): return grad, -grad
 
 class Mul(Function):
+    "`a * b`; each factor's gradient is the incoming gradient times the other factor"
     @staticmethod
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad
@@ -87,6 +90,7 @@ def _division_dtype(a, b):
     return dtype if dtype.kind == 'f' else get_default_dtype()
 
 class Div(Function):
+    "`a / b`; gradients `g / b` and `-g * a / b**2`"
     @staticmethod
     def forward(ctx, a, b):
         with xp.errstate(all='ignore'):                  # x / 0 is inf (or nan) without a warning, as in PyTorch
@@ -106,6 +110,7 @@ class Rounding(Function):
     def backward(ctx, grad): return grad * 0
 
 class Neg(Function):
+    "`-x`; the gradient is negated"
     @staticmethod
     def forward(ctx, x):
         if x.dtype == bool_: raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. Use `~` or logical_not() instead.")
@@ -167,8 +172,9 @@ def neg(input):
     "`-input`"
     return Neg.apply(input)
 
-# %% ../nbs/00a_pointwise.ipynb #5cb818db
+# %% ../nbs/00a_pointwise.ipynb #870638cf
 class Pow(Function):
+    "`x ** p`; gradients `p * x**(p-1)` for `x` and `x**p * log(x)` for `p`"
     @staticmethod
     def forward(ctx, x, p):
         with xp.errstate(all='ignore'): out = as_tensor(_compute(xp.power, 'pow', x, p))
@@ -202,6 +208,7 @@ def _reversed_pow(input, base):
     return Pow.apply(_operand(base), input)
 
 class Sqrt(Function):
+    "`sqrt(x)`; gradient `g / (2 * sqrt(x))`"
     @staticmethod
     def forward(ctx, x):
         with xp.errstate(all='ignore'): return _saved_output(ctx, xp.sqrt(_floating(x)))
@@ -211,6 +218,7 @@ class Sqrt(Function):
         return grad / (2 * out)
 
 class Rsqrt(Function):
+    "`1 / sqrt(x)`; gradient `-g / (2 * x**1.5)`"
     @staticmethod
     def forward(ctx, x):
         with xp.errstate(all='ignore'): return _saved_output(ctx, 1 / xp.sqrt(_floating(x)))
@@ -220,6 +228,7 @@ class Rsqrt(Function):
         return -0.5 * grad * out * out * out
 
 class Reciprocal(Function):
+    "`1 / x`; gradient `-g / x**2`"
     @staticmethod
     def forward(ctx, x):
         with xp.errstate(all='ignore'): return _saved_output(ctx, 1 / _floating(x))
@@ -248,8 +257,9 @@ def reciprocal(input):
     "`1 / input`"
     return Reciprocal.apply(input)
 
-# %% ../nbs/00a_pointwise.ipynb #a1a6a90e
+# %% ../nbs/00a_pointwise.ipynb #83cc4c30
 class Exp(Function):
+    "`e**x`; its gradient is its output times the incoming gradient"
     @staticmethod
     def forward(ctx, x):
         with xp.errstate(all='ignore'): return _saved_output(ctx, xp.exp(_floating(x)))
@@ -259,6 +269,7 @@ class Exp(Function):
         return grad * out
 
 class Exp2(Function):
+    "`2**x`; gradient `g * 2**x * ln 2`"
     @staticmethod
     def forward(ctx, x):
         with xp.errstate(all='ignore'): return _saved_output(ctx, xp.exp2(_floating(x)))
@@ -268,6 +279,7 @@ class Exp2(Function):
         return grad * out * math.log(2)
 
 class Expm1(Function):
+    "`e**x - 1`, exact for small `x`; gradient `g * e**x`"
     @staticmethod
     def forward(ctx, x):
         with xp.errstate(all='ignore'): return _saved_output(ctx, xp.expm1(_floating(x)))
@@ -277,6 +289,7 @@ class Expm1(Function):
         return grad * (out + 1)
 
 class Log(Function):
+    "`ln x` (also log2 and log10 by a factor); gradient `g / x`"
     @staticmethod
     def forward(ctx, x, base):
         ctx.save_for_backward(x)
@@ -288,6 +301,7 @@ class Log(Function):
         return grad * ctx.scale / x, None
 
 class Log1p(Function):
+    "`ln(1 + x)`, exact for small `x`; gradient `g / (1 + x)`"
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -298,6 +312,7 @@ class Log1p(Function):
         return grad / (1 + x)
 
 class Sin(Function):
+    "`sin x`; gradient `g * cos x`"
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -308,6 +323,7 @@ class Sin(Function):
         return grad * cos(x)
 
 class Cos(Function):
+    "`cos x`; gradient `-g * sin x`"
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -318,6 +334,7 @@ class Cos(Function):
         return -grad * sin(x)
 
 class Tan(Function):
+    "`tan x`; gradient `g * (1 + tan(x)**2)`"
     @staticmethod
     def forward(ctx, x):
         with xp.errstate(all='ignore'): return _saved_output(ctx, xp.tan(_floating(x)))
@@ -327,6 +344,7 @@ class Tan(Function):
         return grad * (1 + out * out)
 
 class Tanh(Function):
+    "`tanh x`; gradient `g * (1 - tanh(x)**2)`"
     @staticmethod
     def forward(ctx, x): return _saved_output(ctx, xp.tanh(_floating(x)))
     @staticmethod
@@ -335,6 +353,7 @@ class Tanh(Function):
         return grad * (1 - out * out)
 
 class Sinh(Function):
+    "`sinh x`; gradient `g * cosh x`"
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -345,6 +364,7 @@ class Sinh(Function):
         return grad * cosh(x)
 
 class Cosh(Function):
+    "`cosh x`; gradient `g * sinh x`"
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -355,6 +375,7 @@ class Cosh(Function):
         return grad * sinh(x)
 
 class Sigmoid(Function):
+    "`1 / (1 + e**-x)`; gradient `g * s * (1 - s)` with `s` the output"
     @staticmethod
     def forward(ctx, x):
         x = _floating(x)
@@ -559,13 +580,14 @@ def _erfinv(y):
         x = xp.where(a == 1, xp.inf, xp.where(a > 1, xp.nan, x))
     return xp.copysign(x, y)
 
-# %% ../nbs/00a_pointwise.ipynb #7baef0c4
+# %% ../nbs/00a_pointwise.ipynb #8eecf577
 def _in_float64(fn, x):
     "Apply `fn` (written for float64) to `x`'s array and return the result in `x`'s floating dtype"
     data = _floating(x)
     return fn(data.astype(xp.float64)).astype(data.dtype)
 
 class Erf(Function):
+    "The error function; gradient `g * 2 / sqrt(pi) * e**(-x**2)`"
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -576,6 +598,7 @@ class Erf(Function):
         return grad * (2 / math.sqrt(math.pi)) * exp(-x * x)
 
 class Erfc(Function):
+    "`1 - erf(x)`, exact in the tail; gradient `-g * 2 / sqrt(pi) * e**(-x**2)`"
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -586,6 +609,7 @@ class Erfc(Function):
         return grad * (-2 / math.sqrt(math.pi)) * exp(-x * x)
 
 class Erfinv(Function):
+    "The inverse of `erf`; gradient `g * sqrt(pi) / 2 * e**(y**2)` with `y` the output"
     @staticmethod
     def forward(ctx, y): return _saved_output(ctx, _in_float64(_erfinv, y))
     @staticmethod
@@ -608,8 +632,9 @@ def erfinv(input):
     "The inverse of `erf`, for inputs in (-1, 1)"
     return Erfinv.apply(input)
 
-# %% ../nbs/00a_pointwise.ipynb #b32153c5
+# %% ../nbs/00a_pointwise.ipynb #50b75949
 class Relu(Function):
+    "`max(x, 0)`; the gradient passes where `x > 0`"
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -620,6 +645,7 @@ class Relu(Function):
         return grad * (x > 0)
 
 class Abs(Function):
+    "`|x|`; gradient `g * sign(x)` (0 at 0, as PyTorch)"
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -630,6 +656,7 @@ class Abs(Function):
         return grad * sign(x)
 
 class Sign(Function):
+    "-1, 0 or 1 by the sign of `x`; its gradient is zero"
     @staticmethod
     def forward(ctx, x):
         if x.dtype == bool_: return x.data.copy()
@@ -639,6 +666,7 @@ class Sign(Function):
     def backward(ctx, grad): return grad * 0
 
 class Frac(Function):
+    "The fractional part `x - trunc(x)`; the gradient passes unchanged"
     @staticmethod
     def forward(ctx, x): return x.data - xp.trunc(x.data)
     @staticmethod
@@ -686,8 +714,9 @@ def frac(input):
 
 absolute, sgn, fix = abs, sign, trunc
 
-# %% ../nbs/00a_pointwise.ipynb #2de0a785
+# %% ../nbs/00a_pointwise.ipynb #4f301282
 class Clamp(Function):
+    "`x` limited to `[min, max]`; the gradient passes where `x` is inside (bounds that are tensors get the rest)"
     @staticmethod
     def forward(ctx, x, min, max):
         ctx.save_for_backward(x, min, max)
@@ -751,6 +780,7 @@ def minimum(input, other):
     return Choose.apply(input, _operand(other), xp.minimum)
 
 class Where(Function):
+    "`a` where `condition`, else `b`; each gradient goes where its values were chosen"
     @staticmethod
     def forward(ctx, condition, a, b):
         ctx.save_for_backward(condition)
@@ -778,8 +808,9 @@ def _where_method(input, condition, other):
     "`input` where `condition` holds, else `other` (PyTorch's `x.where(condition, y)`)"
     return where(condition, input, other)
 
-# %% ../nbs/00a_pointwise.ipynb #fa38b1ab
+# %% ../nbs/00a_pointwise.ipynb #5fb3761b
 class Lerp(Function):
+    "`start + weight * (end - start)`, with gradients for all three"
     @staticmethod
     def forward(ctx, start, end, weight):
         ctx.save_for_backward(start, end, weight)
@@ -790,6 +821,7 @@ class Lerp(Function):
         return grad * (1 - weight), grad * weight, grad * (end - start) if isinstance(weight, Tensor) else None
 
 class Hypot(Function):
+    "`sqrt(a**2 + b**2)` without overflow; gradients `g * a / out` and `g * b / out`"
     @staticmethod
     def forward(ctx, a, b):
         out = as_tensor(_compute(xp.hypot, 'hypot', a, b, dtype=_division_dtype(a, b)))
@@ -801,6 +833,7 @@ class Hypot(Function):
         return grad * a / out, grad * b / out
 
 class Atan2(Function):
+    "The angle of the point `(b, a)`; gradients `g * b / r**2` and `-g * a / r**2`"
     @staticmethod
     def forward(ctx, y, x):
         ctx.save_for_backward(y, x)
@@ -812,6 +845,7 @@ class Atan2(Function):
         return grad * x / r2, -grad * y / r2
 
 class LogAddExp(Function):
+    "`ln(e**a + e**b)` without overflow; gradients are the softmax weights of `a` and `b`"
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -823,6 +857,7 @@ class LogAddExp(Function):
         return grad * share_a, grad * (1 - share_a)
 
 class Copysign(Function):
+    "`|a|` with the sign of `b`; the gradient goes to `a` only"
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -887,6 +922,7 @@ def _reversed_remainder(input, other): return remainder(as_tensor(other, dtype=i
 arctan2 = atan2
 
 class NanToNum(Function):
+    "`x` with NaN and infinities replaced by numbers; the gradient passes where `x` was finite"
     @staticmethod
     def forward(ctx, x, nan, posinf, neginf):
         ctx.save_for_backward(x)
@@ -1044,14 +1080,16 @@ def bitwise_right_shift(input, other):
     "`input >> other` (arithmetic shift)"
     return _bitwise(xp.right_shift, 'bitwise_right_shift', input, other)
 
-# %% ../nbs/00a_pointwise.ipynb #46d679e5
+# %% ../nbs/00a_pointwise.ipynb #7ebefcbe
 class Fill(Function):
+    "Every element set to one value (for `fill_`); no gradient reaches the old values"
     @staticmethod
     def forward(ctx, x, value): return xp.full_like(x.data, _data(value))
     @staticmethod
     def backward(ctx, grad): return None, grad.sum() if ctx.needs_input_grad[1] else None
 
 class Copy(Function):
+    "`x`'s values replaced by another tensor's (for `copy_`); the gradient goes to the source"
     @staticmethod
     def forward(ctx, x, src):
         try: return xp.broadcast_to(src.data, x.shape).astype(x.dtype)
@@ -1061,6 +1099,7 @@ class Copy(Function):
     def backward(ctx, grad): return None, grad
 
 class Clone(Function):
+    "A copy of `x` in new memory; the gradient passes unchanged"
     @staticmethod
     def forward(ctx, x): return x.data.copy()
     @staticmethod

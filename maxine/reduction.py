@@ -39,8 +39,9 @@ def _count(shape, dims):
     "How many elements each output of a reduction over `dims` combines"
     return math.prod(shape[d] for d in dims)
 
-# %% ../nbs/00b_reduction.ipynb #df5a668d
+# %% ../nbs/00b_reduction.ipynb #a8b35a67
 class Sum(Function):
+    "The sum over `dim`; its gradient spreads back to every summed element"
     @staticmethod
     def forward(ctx, x, dims, keepdim, dtype):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
@@ -49,6 +50,7 @@ class Sum(Function):
     def backward(ctx, grad): return _spread(grad, ctx.shape, ctx.dims, ctx.keepdim)
 
 class Mean(Function):
+    "The mean over `dim`; its gradient spreads back divided by the count"
     @staticmethod
     def forward(ctx, x, dims, keepdim, dtype):
         ctx.shape, ctx.dims, ctx.keepdim, ctx.count = x.shape, dims, keepdim, _count(x.shape, dims)
@@ -70,7 +72,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None):
                            f"complex dtype. Got: {input.dtype}")
     return Mean.apply(input, _dims(dim, input.ndim, axis), keepdim, dtype)
 
-# %% ../nbs/00b_reduction.ipynb #c8fccec8
+# %% ../nbs/00b_reduction.ipynb #e84ed65e
 def _exclusive_cumprod(x, axis, reverse=False):
     "Products of the elements strictly before (or after) each position along `axis`"
     if reverse: return xp.flip(_exclusive_cumprod(xp.flip(x, axis), axis), axis)
@@ -78,6 +80,7 @@ def _exclusive_cumprod(x, axis, reverse=False):
     return xp.cumprod(xp.concatenate([ones, xp.take(x, range(x.shape[axis] - 1), axis=axis)], axis=axis), axis=axis)
 
 class Prod(Function):
+    "The product over `dim`; the gradient of each factor is the product of the others"
     @staticmethod
     def forward(ctx, x, dim, keepdim, dtype):
         ctx.save_for_backward(x)
@@ -193,8 +196,9 @@ def count_nonzero(input, dim=None):
     "How many elements (along `dim`) are nonzero"
     return as_tensor(xp.asarray(xp.count_nonzero(input.data, axis=None if dim is None else _dims(dim, input.ndim))).astype(int64))
 
-# %% ../nbs/00b_reduction.ipynb #a97968f0
+# %% ../nbs/00b_reduction.ipynb #ab24e203
 class Var(Function):
+    "The variance over `dim` (with `correction`); gradient `g * 2 * (x - mean) / (n - correction)`"
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
         centered = x.data - x.data.mean(axis=dims, keepdims=True)
@@ -231,7 +235,7 @@ def std_mean(input, dim=None, *, correction=None, keepdim=False, unbiased=None):
     "`(std, mean)` over `dim`"
     return std(input, dim, correction, keepdim, unbiased=unbiased), mean(input, dim, keepdim)
 
-# %% ../nbs/00b_reduction.ipynb #dc1f27e1
+# %% ../nbs/00b_reduction.ipynb #a15b6aee
 def _shifted(x, dims):
     "`x` minus its largest value along `dims` (kept finite when that is infinite), and the amount subtracted"
     m = x.max(axis=dims, keepdims=True) if x.size else xp.zeros([1 if d in dims else n for d, n in enumerate(x.shape)], x.dtype)
@@ -244,6 +248,7 @@ def log_softmax_array(x, axis):
     return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
 
 class LogSumExp(Function):
+    "`ln(sum(e**x))` over `dim` without overflow; its gradient is the softmax"
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         shifted, m = _shifted(x.data, dims)
@@ -258,6 +263,7 @@ class LogSumExp(Function):
         return g * xp.exp(x.data - ctx.out), None, None
 
 class Softmax(Function):
+    "`e**x / sum(e**x)` over `dim`; gradient `s * (g - sum(g * s))`"
     @staticmethod
     def forward(ctx, x, dim):
         e = xp.exp(_shifted(x.data, (dim,))[0])
@@ -270,6 +276,7 @@ class Softmax(Function):
         return s * (g - (g * s).sum(axis=ctx.dim, keepdims=True)), None
 
 class LogSoftmax(Function):
+    "`x - logsumexp(x)` over `dim`; gradient `g - softmax(x) * sum(g)`"
     @staticmethod
     def forward(ctx, x, dim):
         out = log_softmax_array(x.data, dim)
@@ -301,8 +308,9 @@ def log_softmax(input, dim=None, dtype=None):
     "The log of `softmax` along `dim`, computed directly for accuracy"
     return LogSoftmax.apply(*_softmax_input(input, dim, dtype))
 
-# %% ../nbs/00b_reduction.ipynb #8e681998
+# %% ../nbs/00b_reduction.ipynb #657eab2f
 class Cumsum(Function):
+    "Running sums along `dim`; the gradient is the reversed running sum"
     @staticmethod
     def forward(ctx, x, dim, dtype):
         ctx.dim = dim
@@ -312,6 +320,7 @@ class Cumsum(Function):
         return xp.flip(xp.cumsum(xp.flip(grad.data, ctx.dim), axis=ctx.dim), ctx.dim), None, None
 
 class Cumprod(Function):
+    "Running products along `dim`, with their gradient (zeros handled)"
     @staticmethod
     def forward(ctx, x, dim, dtype):
         ctx.save_for_backward(x)

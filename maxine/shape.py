@@ -28,8 +28,9 @@ def _dim(dim, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-size}, {size - 1}], but got {dim})")
     return dim % size
 
-# %% ../nbs/00c_shape.ipynb #9bd1a35d
+# %% ../nbs/00c_shape.ipynb #95a5260d
 class Reshape(Function):
+    "The same elements in a new shape (a view when possible); the gradient is reshaped back"
     @staticmethod
     def forward(ctx, x, shape, copy):
         ctx.shape = x.shape
@@ -91,8 +92,9 @@ def unsqueeze(input, dim):
     dim = dim % (input.ndim + 1)
     return reshape(input, input.shape[:dim] + (1,) + input.shape[dim:])
 
-# %% ../nbs/00c_shape.ipynb #f88a1e02
+# %% ../nbs/00c_shape.ipynb #b091a9c6
 class Permute(Function):
+    "The dimensions reordered; the gradient is permuted back"
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
@@ -151,8 +153,9 @@ def _matrix_transposed(input):
     "The last two dimensions swapped (a batch of matrices, each transposed)"
     return transpose(input, -2, -1)
 
-# %% ../nbs/00c_shape.ipynb #de749b19
+# %% ../nbs/00c_shape.ipynb #07570b86
 class Expand(Function):
+    "Size-1 dimensions repeated without copying; the gradient is summed back over them"
     @staticmethod
     def forward(ctx, x, shape): return xp.broadcast_to(x.data, shape)
     @staticmethod
@@ -186,6 +189,7 @@ def broadcast_tensors(*tensors):
     return tuple(expand(t, shape) for t in tensors)
 
 class Repeat(Function):
+    "The tensor tiled along each dimension; the gradient sums the tiles"
     @staticmethod
     def forward(ctx, x, reps):
         ctx.shape, ctx.reps = (1,) * (len(reps) - x.ndim) + x.shape, reps
@@ -211,6 +215,7 @@ def tile(input, dims):
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 class RepeatInterleave(Function):
+    "Each element repeated in place along `dim`; the gradient sums each element's copies"
     @staticmethod
     def forward(ctx, x, repeats, dim):
         ctx.shape, ctx.dim = x.shape, dim
@@ -230,6 +235,7 @@ def repeat_interleave(input, repeats, dim=None, *, output_size=None):
     return RepeatInterleave.apply(input, repeats, _dim(dim, input.ndim))
 
 class Flip(Function):
+    "The order reversed along `dims`; the gradient is flipped back"
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
@@ -238,6 +244,7 @@ class Flip(Function):
     def backward(ctx, grad): return xp.flip(grad.data, ctx.dims), None
 
 class Roll(Function):
+    "Elements shifted cyclically along `dims`; the gradient is rolled back"
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
@@ -270,12 +277,13 @@ def roll(input, shifts, dims=None):
     dims = tuple(dims) if isinstance(dims, (list, tuple)) else dims
     return Roll.apply(input, shifts, dims)
 
-# %% ../nbs/00c_shape.ipynb #7c6aedfc
+# %% ../nbs/00c_shape.ipynb #b6b3557d
 def _skipped(t):
     "PyTorch's cat skips empty 1-d tensors (code that starts from `torch.tensor([])` relies on it)"
     return t.ndim == 1 and t.shape[0] == 0
 
 class Cat(Function):
+    "Tensors joined along `dim`; each gets its slice of the gradient"
     @staticmethod
     def forward(ctx, dim, *tensors):
         kept = [t for t in tensors if not _skipped(t)] or list(tensors[:1])
@@ -318,6 +326,7 @@ def vstack(tensors):
     return cat([as_tensor(t).reshape(1, -1) if as_tensor(t).ndim == 1 else as_tensor(t) for t in tensors], 0)
 
 class Split(Function):
+    "Pieces along `dim` (several outputs); the pieces' gradients are joined"
     @staticmethod
     def forward(ctx, x, sizes, dim):
         ctx.dim, ctx.shape = dim, x.shape
@@ -355,6 +364,7 @@ def unbind(input, dim=0):
     return tuple(piece.squeeze(dim) for piece in split(input, 1, dim)) if input.shape[dim] else ()
 
 class Narrow(Function):
+    "A slice of `length` elements along `dim`; the gradient fills that slice"
     @staticmethod
     def forward(ctx, x, dim, start, length):
         ctx.shape, ctx.index = x.shape, (slice(None),) * dim + (slice(start, start + length),)
@@ -374,8 +384,9 @@ def narrow(input, dim, start, length):
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({input.shape[dim]}).")
     return Narrow.apply(input, dim, start, length)
 
-# %% ../nbs/00c_shape.ipynb #dcd399e0
+# %% ../nbs/00c_shape.ipynb #057410a4
 class Triangle(Function):
+    "The lower (`tril`) or upper (`triu`) triangle; the gradient passes inside it"
     @staticmethod
     def forward(ctx, x, diagonal, lower):
         ctx.diagonal, ctx.fn = diagonal, xp.tril if lower else xp.triu
@@ -402,6 +413,7 @@ def _diagonal_index(shape, offset, dim1, dim2):
     return rows, rows + offset
 
 class Diagonal(Function):
+    "A diagonal, or a matrix built on one (`diag`); the gradient goes to those elements"
     @staticmethod
     def forward(ctx, x, offset, dim1, dim2):
         ctx.shape, ctx.args = x.shape, (offset, dim1, dim2)
@@ -436,6 +448,7 @@ def diag(input, diagonal=0):
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
 
 class Unfold(Function):
+    "Sliding windows of `size` with `step` along a dimension; overlapping gradients add up"
     @staticmethod
     def forward(ctx, x, dim, size, step):
         ctx.shape, ctx.dim, ctx.size, ctx.step = x.shape, dim, size, step

@@ -356,7 +356,7 @@ class inference_mode(_GradMode):
     "`no_grad()` under PyTorch's name for running a trained model; `inference_mode(False)` records as usual"
     def __init__(self, mode=True): self.enabled = not mode
 
-# %% ../nbs/00_tensor.ipynb #30fd056b
+# %% ../nbs/00_tensor.ipynb #488c3321
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they have "
           "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
           "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if "
@@ -371,7 +371,9 @@ class AccumulateGrad:
     "The node where a leaf's gradient ends up (in `next_functions`)"
     next_functions = ()
     def __init__(self, variable): self.variable = variable
-    def name(self): return 'AccumulateGrad'
+    def name(self):
+        "'AccumulateGrad', as PyTorch names this node"
+        return 'AccumulateGrad'
     def __repr__(self): return f"<AccumulateGrad object at {hex(id(self))}>"
 
 def _accumulator(leaf):
@@ -696,11 +698,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         grads.append(_wrap(xp.array(g)) if g is not None else _wrap(xp.zeros_like(t.data)) if materialize_grads else None)
     return tuple(grads)
 
-# %% ../nbs/00_tensor.ipynb #8d82a507
+# %% ../nbs/00_tensor.ipynb #63a50730
 class RemovableHandle:
     "What `register_hook` returns: `handle.remove()` takes the hook away"
     def __init__(self, hooks, hook): self.hooks, self.hook = hooks, hook
     def remove(self):
+        "Take the hook away"
         if self.hook in self.hooks: self.hooks.remove(self.hook)
 
 def _retain(ref):

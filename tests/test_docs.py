@@ -37,6 +37,27 @@ def test_convert_cell_handles_quarto_and_nbdev_options():
     assert shown['outputs'][0]['data']['text/markdown'] == '### f\n\n*Does f*'
 
 
+def test_show_doc_becomes_a_sphinx_object():
+    code = {'cell_type': 'code', 'id': 'x', 'metadata': {}, 'source': '#| echo: false\nshow_doc(Learner)', 'outputs': [], 'execution_count': 1}
+    entry = build_docs.convert_cell(code, 'maxine.learner', set())
+    assert entry['cell_type'] == 'markdown'
+    head = entry['source'].split('\n')[0]
+    assert head.startswith('```{py:class} Learner(model, dls, loss_func=cross_entropy, opt_func=SGD')
+    assert 'metrics=(accuracy,)' in head and '0x' not in head                  # defaults as a user writes them
+    assert ':module: maxine.learner' in entry['source'] and '[source](https://github.com/' in entry['source']
+    method = build_docs.convert_cell(dict(code, source='show_doc(Tensor.backward)'), 'maxine.tensor', set())
+    assert method['source'].startswith('```{py:method} Tensor.backward(self, gradient=None')
+    assert build_docs.escape_markdown('H*W and `a*b` cost \\sqrt 2') == 'H\\*W and `a*b` cost \\\\sqrt 2'
+
+
+def test_links_to_the_public_site_become_local():
+    pages, anchors = {'tensor': '00_tensor'}, {('tensor', 'tensor'): 'maxine.tensor.Tensor'}
+    md = 'See [`Tensor`](https://maxine-dl.github.io/maxine/tensor.html#tensor) and [the page](https://maxine-dl.github.io/maxine/tensor.html).'
+    assert build_docs.site_links(md, pages, anchors) == 'See {py:obj}`Tensor <maxine.tensor.Tensor>` and [the page](00_tensor.ipynb).'
+    html = '<a href="https://maxine-dl.github.io/maxine/tensor.html#tensor">'
+    assert build_docs.site_links(html, pages, anchors, in_output=True) == '<a href="00_tensor.html#maxine.tensor.Tensor">'
+
+
 def test_convert_notebook_front_matter_and_toc():
     nb = {'cells': [{'cell_type': 'raw', 'metadata': {}, 'source': "---\ndescription: 'What it does,\n  on two lines'\ntitle: The Tensor\n---"},
                     {'cell_type': 'markdown', 'metadata': {}, 'source': 'text'}], 'metadata': {}, 'nbformat': 4, 'nbformat_minor': 5}
@@ -109,14 +130,17 @@ def test_home_page_title_and_sidebar_order(site_url, browser):
 @needs_browser
 def test_tensor_page_shows_api_entry_and_saves_screenshot(site_url, browser):
     browser.get(site_url + '00_tensor.html')
-    entries = browser.execute_script("return [...document.querySelectorAll('article .rubric')].map(r => [r.id, r.textContent])")
-    assert ['tensor', 'Tensor'] in entries, entries                          # show_doc's entry, with an anchor
+    entries = browser.execute_script("return [...document.querySelectorAll('article dt.sig-object')].map(d => [d.id, d.textContent])")
+    tensor_entry = [text for id_, text in entries if id_ == 'maxine.tensor.Tensor']
+    assert tensor_entry and tensor_entry[0].strip().startswith('class Tensor('), entries[:5]   # a class, as a class
+    toc = browser.execute_script("return [...document.querySelectorAll('.toc-tree a')].map(a => a.getAttribute('href'))")
+    assert '#maxine.tensor.Tensor' in toc                                    # in the page's contents
     text = browser.find_element('tag name', 'article').text
     assert 'An array that remembers how it was computed' in text           # Tensor's docstring, from show_doc
     assert 'show_doc(' not in text                                           # `#| echo: false` hid the code
     assert '#| export' not in text and 'from fastcore.test import' not in text   # directives and `#| hide` cells gone
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.execute_script("document.documentElement.style.scrollBehavior = 'auto'; document.getElementById('tensor').scrollIntoView()")
+    browser.execute_script("document.documentElement.style.scrollBehavior = 'auto'; document.getElementById('maxine.tensor.Tensor').scrollIntoView()")
     browser.save_screenshot(str(ARTIFACTS / 'tensor_page.png'))
     assert (ARTIFACTS / 'tensor_page.png').stat().st_size > 10_000
 
@@ -167,3 +191,64 @@ def test_quarto_setup_lists_every_notebook():
     assert 'nbdev.yml' in quarto['metadata-files'] and (ROOT / 'nbs' / 'nbdev.yml').exists()
     sidebar = yaml.safe_load((ROOT / 'nbs' / 'sidebar.yml').read_text())['website']['sidebar']['contents']
     assert sidebar == ['index.ipynb'] + [f'{name}.ipynb' for name in NUMBERED]
+
+
+API_PAGES = ['00_tensor', '01a_linear', '03_optim', '04_data', '05_train_mnist', '06_conv', '92_cli']
+
+
+@needs_browser
+def test_every_api_entry_has_an_anchor_and_no_signature_overflows(site_url, browser):
+    browser.set_window_size(1400, 1000)
+    try:
+        for page in API_PAGES:
+            browser.get(site_url + page + '.html')
+            wait_for(browser, "return document.readyState === 'complete'")
+            found = browser.execute_script("""return [...document.querySelectorAll('article dt.sig-object')].map(
+                d => [d.id, d.scrollWidth <= d.clientWidth + 1, d.textContent.trim().startsWith('def ')])""")
+            assert found, page
+            for id_, fits, says_def in found:
+                assert id_.startswith('maxine.'), (page, id_)
+                assert fits, f"{page}: the signature of {id_} overflows at 1,400 px"
+                assert not says_def, (page, id_)
+    finally: browser.set_window_size(1280, 1600)
+
+
+@needs_browser
+def test_links_stay_on_the_site(site_url, browser):
+    for page in ['index'] + NUMBERED:
+        browser.get(site_url + page + '.html')
+        hrefs = browser.execute_script("return [...document.querySelectorAll('article a[href]')].map(a => a.href)")
+        leaving = [h for h in hrefs if 'maxine-dl.github.io' in h]
+        assert not leaving, f"{page}: links to the public site instead of this one: {leaving[:3]}"
+
+
+@needs_browser
+def test_search_finds_api_names(site_url, browser):
+    for name, target in [('DataLoader', '04_data.html#maxine.utils.data.DataLoader'), ('Learner', '05_train_mnist.html#maxine.learner.Learner')]:
+        browser.get(site_url + f'search.html?q={name}')
+        wait_for(browser, "return document.querySelectorAll('#search-results li').length > 0", timeout=20)
+        links = browser.execute_script("return [...document.querySelectorAll('#search-results li a')].map(a => a.getAttribute('href'))")
+        assert any(target in l for l in links), (name, links[:5])
+
+
+@needs_browser
+def test_site_furniture_and_phone_tables(site_url, browser):
+    import urllib.request
+    assert urllib.request.urlopen(site_url + 'favicon.ico').status == 200
+    assert (ROOT / '_site' / 'objects.inv').exists() and (ROOT / '_site' / 'genindex.html').exists()
+    browser.get(site_url + 'index.html')
+    footer = browser.execute_script("return document.querySelector('.copyright').textContent")
+    assert 'maxine developers' in footer
+    assert not browser.execute_script("return [...document.querySelectorAll('a')].some(a => (a.getAttribute('href') || '').includes('_sources/'))")
+    browser.set_window_size(390, 900)
+    try:
+        browser.get(site_url + 'index.html')
+        tables = browser.execute_script("""return [...document.querySelectorAll('article table')].map(
+            t => t.scrollWidth <= t.clientWidth + 1 || getComputedStyle(t).overflowX === 'auto')""")
+        assert tables and all(tables)
+    finally: browser.set_window_size(1280, 1600)
+
+
+def test_the_build_log_is_clean(site_url):
+    log = (ROOT / '_docs_build.log').read_text()
+    assert 'WARNING' not in log and 'ERROR' not in log, log[-2000:]
