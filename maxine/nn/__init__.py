@@ -7,7 +7,7 @@ Docs: https://maxine-dl.github.io/maxine/nn.html.md"""
 # %% auto #0
 __all__ = []
 
-# %% ../../nbs/90_nn.ipynb #e2cc45f4
+# %% ../../nbs/90_nn.ipynb #e92237dd
 from .modules.module import Module, Parameter, IncompatibleKeys
 from .modules.linear import Linear, Identity
 from .modules.activation import (ReLU, ReLU6, Sigmoid, Tanh, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Softplus,
@@ -23,4 +23,6 @@ from .modules.loss import (MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BC
 from .modules.conv import Conv1d, Conv2d
 from .modules.pooling import MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d
 from .modules.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm
+from .modules.attention import MultiheadAttention
+from .modules.rnn import RNN, GRU, LSTM, RNNCell, GRUCell, LSTMCell
 from . import modules, init, utils, functional

@@ -7,7 +7,7 @@ Docs: https://maxine-dl.github.io/maxine/nn_functional.html.md"""
 # %% auto #0
 __all__ = ['relu', 'normalize', 'cosine_similarity']
 
-# %% ../../nbs/91_nn_functional.ipynb #a70627ea
+# %% ../../nbs/91_nn_functional.ipynb #597aa7e7
 from ..pointwise import sigmoid as sigmoid, tanh as tanh
 from ..pointwise import relu as _relu, relu_ as _relu_
 from ..reduction import softmax, log_softmax
@@ -22,6 +22,7 @@ from .modules.loss import (mse_loss, l1_loss, huber_loss, smooth_l1_loss, binary
 from .modules.conv import conv1d, conv2d
 from .modules.pooling import max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, adaptive_avg_pool2d
 from .modules.normalization import batch_norm, layer_norm, group_norm, rms_norm
+from .modules.attention import scaled_dot_product_attention
 from ..linalg import vector_norm
 
 def relu(input, inplace=False):

@@ -1,0 +1,125 @@
+"Attention and recurrent layers beside PyTorch, in float64: values and gradients, with masks, states and options."
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+from hypothesis import given, settings, strategies as st
+
+import maxine
+from maxine import nn, tensor
+import maxine.nn.functional as F
+from helpers import check_against_torch
+
+def randn(seed, shape): return np.random.default_rng(seed).standard_normal(shape)
+
+
+@given(seed=st.integers(0, 2**32 - 1), L=st.integers(1, 5), S=st.integers(1, 5), d=st.integers(1, 6), causal=st.booleans())
+@settings(max_examples=25, deadline=None)
+def test_scaled_dot_product_attention(seed, L, S, d, causal):
+    if causal: S = L
+    q, k, v = randn(seed, (2, 3, L, d)), randn(seed + 1, (2, 3, S, d)), randn(seed + 2, (2, 3, S, 4))
+    check_against_torch(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=causal), q, k, v,
+                        torch_fn=lambda q, k, v: TF.scaled_dot_product_attention(q, k, v, is_causal=causal), atol=1e-9)
+
+
+def test_attention_masks_and_scale():
+    q, k, v = randn(0, (2, 4, 3)), randn(1, (2, 5, 3)), randn(2, (2, 5, 2))
+    bool_mask = randn(3, (4, 5)) > -0.5
+    bool_mask[:, 0] = True                                  # every query sees at least one key
+    float_mask = randn(4, (4, 5))
+    for mask in (bool_mask, float_mask):
+        check_against_torch(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, attn_mask=tensor(mask), scale=0.3), q, k, v,
+                            torch_fn=lambda q, k, v: TF.scaled_dot_product_attention(q, k, v, attn_mask=torch.tensor(mask), scale=0.3), atol=1e-9)
+
+
+def copy_weights(ours, theirs):
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+
+
+@pytest.mark.parametrize('batch_first', [False, True])
+@pytest.mark.parametrize('masks', ['none', 'causal', 'padding', 'float'])
+@pytest.mark.parametrize('average', [True, False])
+def test_multihead_attention(batch_first, masks, average):
+    maxine.manual_seed(0)
+    ours = nn.MultiheadAttention(8, 2, batch_first=batch_first).double()
+    theirs = torch.nn.MultiheadAttention(8, 2, batch_first=batch_first).double()
+    copy_weights(ours, theirs)
+    shape = (3, 5, 8) if batch_first else (5, 3, 8)
+    x, mem = randn(1, shape), randn(2, shape)
+    kwargs_m, kwargs_t = {}, {}
+    if masks == 'causal':
+        mask = np.triu(np.ones((5, 5), bool), 1)
+        kwargs_m, kwargs_t = {'attn_mask': tensor(mask)}, {'attn_mask': torch.tensor(mask)}
+    if masks == 'padding':
+        pad = np.zeros((3, 5), bool); pad[0, 3:] = True; pad[2, 4] = True
+        kwargs_m, kwargs_t = {'key_padding_mask': tensor(pad)}, {'key_padding_mask': torch.tensor(pad)}
+    if masks == 'float':
+        add = randn(3, (5, 5))
+        kwargs_m, kwargs_t = {'attn_mask': tensor(add)}, {'attn_mask': torch.tensor(add)}
+    check_against_torch(lambda q, m: ours(q, m, m, average_attn_weights=average, **kwargs_m), x, mem,
+                        torch_fn=lambda q, m: theirs(q, m, m, average_attn_weights=average, **kwargs_t), atol=1e-9)
+    for name, p in ours.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), dict(theirs.named_parameters())[name].grad.numpy(), atol=1e-9, err_msg=name)
+
+
+def test_multihead_attention_is_causal_and_unbatched():
+    maxine.manual_seed(1)
+    ours = nn.MultiheadAttention(6, 3).double()
+    theirs = torch.nn.MultiheadAttention(6, 3).double()
+    copy_weights(ours, theirs)
+    x = randn(0, (4, 6))
+    mask = np.triu(np.ones((4, 4), bool), 1)
+    ours_out, ours_w = ours(tensor(x), tensor(x), tensor(x), attn_mask=tensor(mask))
+    theirs_out, theirs_w = theirs(torch.tensor(x), torch.tensor(x), torch.tensor(x), attn_mask=torch.tensor(mask))
+    np.testing.assert_allclose(ours_out.detach().numpy(), theirs_out.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(ours_w.detach().numpy(), theirs_w.detach().numpy(), atol=1e-10)
+    out_causal, _ = ours(tensor(x), tensor(x), tensor(x), is_causal=True, need_weights=False)
+    np.testing.assert_allclose(out_causal.detach().numpy(), ours_out.detach().numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize('kind', ['RNN', 'GRU', 'LSTM'])
+@pytest.mark.parametrize('num_layers', [1, 2])
+@pytest.mark.parametrize('batch_first', [False, True])
+@pytest.mark.parametrize('with_state', [False, True])
+def test_recurrent_layers(kind, num_layers, batch_first, with_state):
+    maxine.manual_seed(0)
+    kwargs = dict(num_layers=num_layers, batch_first=batch_first)
+    ours, theirs = getattr(nn, kind)(3, 5, **kwargs).double(), getattr(torch.nn, kind)(3, 5, **kwargs).double()
+    copy_weights(ours, theirs)
+    x = randn(1, (2, 4, 3) if batch_first else (4, 2, 3))
+    states = [randn(2, (num_layers, 2, 5)), randn(3, (num_layers, 2, 5))]
+    def run(layer, lib):
+        make = tensor if lib == 'maxine' else torch.tensor
+        def fn(x, *state):
+            hx = None if not with_state else (tuple(state) if kind == 'LSTM' else state[0])
+            out, h = layer(x, hx)
+            return (out,) + (tuple(h) if kind == 'LSTM' else (h,))
+        return fn
+    arrays = [x] + (states[:2] if kind == 'LSTM' else states[:1]) if with_state else [x]
+    check_against_torch(run(ours, 'maxine'), *arrays, torch_fn=run(theirs, 'torch'), atol=1e-9)
+    for name, p in ours.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), dict(theirs.named_parameters())[name].grad.numpy(), atol=1e-9, err_msg=name)
+
+
+@pytest.mark.parametrize('kind', ['RNNCell', 'GRUCell', 'LSTMCell'])
+def test_cells(kind):
+    maxine.manual_seed(0)
+    ours, theirs = getattr(nn, kind)(3, 4).double(), getattr(torch.nn, kind)(3, 4).double()
+    copy_weights(ours, theirs)
+    x, h, c = randn(0, (2, 3)), randn(1, (2, 4)), randn(2, (2, 4))
+    if kind == 'LSTMCell':
+        check_against_torch(lambda x, h, c: ours(x, (h, c)), x, h, c, torch_fn=lambda x, h, c: theirs(x, (h, c)), atol=1e-10)
+    else:
+        check_against_torch(lambda x, h: ours(x, h), x, h, torch_fn=lambda x, h: theirs(x, h), atol=1e-10)
+
+
+def test_weight_tying_shares_one_parameter():
+    emb, head = nn.Embedding(10, 4), nn.Linear(4, 10, bias=False)
+    head.weight = emb.weight
+    assert head.weight is emb.weight and len(list(nn.ModuleList([emb, head]).parameters())) == 1
+    idx = tensor([[1, 2, 3]])
+    head(emb(idx)).sum().backward()
+    t_emb, t_head = torch.nn.Embedding(10, 4).double(), torch.nn.Linear(4, 10, bias=False).double()
+    t_emb.weight.data = torch.tensor(emb.weight.detach().numpy().astype(np.float64)); t_head.weight = t_emb.weight
+    t_head(t_emb(torch.tensor([[1, 2, 3]]))).sum().backward()
+    np.testing.assert_allclose(emb.weight.grad.numpy(), t_emb.weight.grad.numpy(), rtol=1e-5)
