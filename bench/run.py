@@ -10,7 +10,7 @@ HERE = Path(__file__).resolve().parent
 
 def main(quick=False):
     scripts = [['bench_ops.py'], ['bench_data.py'], ['bench_mlp.py'], ['bench_memory.py'],
-               ['bench_cnn.py'] + (['--batches', '100'] if quick else [])]
+               ['bench_cnn.py'] + (['--batches', '100'] if quick else []), ['bench_gpt.py']]
     for script, *args in scripts:
         print(f"\n## {script} {' '.join(args)}\n", flush=True)
         subprocess.run([sys.executable, str(HERE / script), *args], check=True)

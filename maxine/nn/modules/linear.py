@@ -13,14 +13,15 @@ from ...tensor import Tensor, Function, as_tensor, check_device, get_default_dty
 from ...random import default_generator
 from .module import Module, Parameter
 
-# %% ../../../nbs/01a_linear.ipynb #aeea4327
+# %% ../../../nbs/01a_linear.ipynb #bd36d798
 class LinearFunction(Function):
     "`input @ weight.T + bias` as one op, for inputs of shape (..., in_features)"
     @staticmethod
     def forward(ctx, input, weight, bias):
         ctx.save_for_backward(input, weight)
         ctx.has_bias = bias is not None
-        out = input.data @ weight.data.T
+        rows = input.data.reshape(-1, input.shape[-1])      # (..., in) as one matrix: one product, not one per batch item
+        out = (rows @ weight.data.T).reshape(input.shape[:-1] + (weight.shape[0],))
         if bias is not None: out += bias.data
         return out
     @staticmethod
@@ -28,7 +29,7 @@ class LinearFunction(Function):
         input, weight = ctx.saved_tensors
         g = grad.data
         rows, g_rows = input.data.reshape(-1, input.shape[-1]), g.reshape(-1, g.shape[-1])
-        grad_input = g @ weight.data if ctx.needs_input_grad[0] else None
+        grad_input = (g_rows @ weight.data).reshape(input.shape) if ctx.needs_input_grad[0] else None
         grad_weight = g_rows.T @ rows if ctx.needs_input_grad[1] else None
         grad_bias = g_rows.sum(0) if ctx.has_bias and ctx.needs_input_grad[2] else None
         return grad_input, grad_weight, grad_bias
