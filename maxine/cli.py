@@ -6,9 +6,9 @@ Docs: https://maxine-dl.github.io/maxine/cli.html.md"""
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'DATASETS', 'TEXT_DATA', 'IMAGE_MODELS', 'TEXT_MODELS', 'PLOT_FORMATS', 'conv_block', 'make_model',
-           'make_dls', 'parse_args', 'check_writable', 'train', 'save_plot', 'main', 'rescue_weights', 'language_data',
-           'train_language', 'main_language', 'print_samples', 'parse_sample_args', 'load_language_model',
-           'sample_main']
+           'make_dls', 'parse_args', 'check_writable', 'train', 'loss_figure', 'save_figure', 'checked_training',
+           'write_outputs', 'main', 'rescue', 'language_data', 'train_language', 'main_language', 'print_samples',
+           'parse_sample_args', 'load_language_model', 'sample_main']
 
 # %% ../nbs/92_cli.ipynb #9d9ff438
 import argparse, os, sys
@@ -142,64 +142,79 @@ def train(args):
     learn.fit_one_cycle(args.epochs, lr)
     return learn
 
-def save_plot(learn, path):
-    "The loss curves and the metrics of `learn`, side by side, as a PNG image"
-    import matplotlib
-    matplotlib.use('Agg')
+def loss_figure(learn):
+    "The loss curves and the metrics of `learn`, side by side"
     import matplotlib.pyplot as plt
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.5))
     learn.recorder.plot_loss(ax1); learn.recorder.plot_metrics(ax2)
+    return fig
+
+def save_figure(fig, path):
+    "Write `fig` to `path` (its format from the suffix) and close it"
+    import matplotlib.pyplot as plt
     fig.tight_layout()
     try: fig.savefig(path, dpi=100)
     finally: plt.close(fig)
 
-def main(argv=None):
-    "Entry point of the `maxine-train` command: 0 when trained, 1 on bad input or files, 2 when training diverged"
-    args = parse_args(argv)
-    if args.data in TEXT_DATA: return main_language(args)
+def checked_training(args, train_fn, text=False):
+    "Check the output paths, then train: `(result, 0)`, or `(None, status)` after saying why (1: bad input, 2: diverged)"
     try:
-        if args.save: check_writable(args.save, '--save')
+        if args.save: check_writable(args.save, '--save', text)
         if args.plot: check_writable(args.plot, '--plot')
-        learn = train(args)
+        return train_fn(args), 0
     except TrainingDiverged as e:
         print(f"maxine-train: {e}. Nothing was saved.", file=sys.stderr)
-        return 2
+        return None, 2
     except (OSError, ValueError) as e:
         print(f"maxine-train: {e}", file=sys.stderr)
-        return 1
-    what = 'test' if args.data in ('mnist', 'fashion-mnist', 'kmnist') else 'validation'
-    print(f"final {what} accuracy: {learn.recorder.epochs[-1]['accuracy']:.4f}")
+        return None, 1
+
+def write_outputs(args, saved, draw, what):
+    "Save `saved` to --save (kept elsewhere if that fails, saying where) and the figure `draw()` makes to --plot; the status"
     status = 0
     if args.save:
         try:
-            save(learn.model.state_dict(), args.save)
-            print(f"saved the weights to {args.save}")
+            save(saved, args.save)
+            print(f"saved {what} to {args.save}")
         except OSError as e:
-            rescued = rescue_weights(learn, args.save)
+            rescued = rescue(saved, args.save)
             kept = f"kept the trained weights in {rescued}" if rescued else "could not keep the trained weights anywhere"
             print(f"maxine-train: could not save to {args.save} ({e}); {kept}", file=sys.stderr)
             status = 1
     if args.plot:
+        import matplotlib
+        matplotlib.use('Agg')                                  # a file, not a window
         try:
-            save_plot(learn, args.plot)
+            save_figure(draw(), args.plot)
             print(f"saved the loss curves to {args.plot}")
         except OSError as e:
             print(f"maxine-train: could not save the plot to {args.plot} ({e})", file=sys.stderr)
             status = 1
     return status
 
-def rescue_weights(learn, wanted):
-    "After a failed save: the weights saved somewhere else (maxine's cache folder, then the temporary folder), or None"
+def main(argv=None):
+    "Entry point of the `maxine-train` command: 0 when trained, 1 on bad input or files, 2 when training diverged"
+    args = parse_args(argv)
+    if args.data in TEXT_DATA: return main_language(args)
+    learn, status = checked_training(args, train)
+    if learn is None: return status
+    what = 'test' if args.data in ('mnist', 'fashion-mnist', 'kmnist') else 'validation'
+    print(f"final {what} accuracy: {learn.recorder.epochs[-1]['accuracy']:.4f}")
+    return write_outputs(args, learn.model.state_dict(), lambda: loss_figure(learn), 'the weights')
+
+def rescue(saved, wanted):
+    "After a failed save: `saved` written somewhere else (maxine's cache folder, then the temporary folder), or None"
     import tempfile, time
     from maxine.data import cache_dir
-    name = f"{Path(wanted).stem}-rescued-{time.strftime('%Y%m%d-%H%M%S')}.safetensors"
+    name = f"{Path(wanted).stem}-rescued-{time.strftime('%Y%m%d-%H%M%S')}{Path(wanted).suffix or '.pt'}"
     for folder in (cache_dir() / 'rescued', Path(tempfile.gettempdir())):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            save(learn.model.state_dict(), folder / name)
+            save(saved, folder / name)
             return folder / name
         except OSError: continue
     return None
+
 def language_data(data, root=None):
     "The vocabulary and the training, validation and test datasets of `data` ('names' or 'shakespeare')"
     if data == 'names':
@@ -232,41 +247,18 @@ def train_language(args):
 
 def main_language(args):
     "`maxine-train --data names|shakespeare`: train, report the held-out loss, print samples, save for maxine-sample"
-    try:
-        if args.save: check_writable(args.save, '--save', text=True)
-        if args.plot: check_writable(args.plot, '--plot')
-        model, vocab, loss, history = train_language(args)
-    except RuntimeError as e:
-        print(f"maxine-train: {e}. Nothing was saved.", file=sys.stderr)
-        return 2
-    except (OSError, ValueError) as e:
-        print(f"maxine-train: {e}", file=sys.stderr)
-        return 1
+    trained, status = checked_training(args, train_language, text=True)
+    if trained is None: return status
+    model, vocab, loss, history = trained
     what = 'test' if args.data == 'names' else 'validation'
     print(f"final {what} loss: {loss:.4f} nats per character")
     if args.samples > 0 and not args.quiet: print_samples(model, vocab, args.samples, seed=args.seed)
-    status = 0
-    if args.save:
-        saved = {'format': 'maxine-language-model', 'data': args.data, 'model': args.model, 'vocab': vocab.itos,
-                 'boundary': vocab.boundary, 'block_size': BLOCK_SIZES[args.data], 'state_dict': model.state_dict()}
-        try:
-            save(saved, args.save)
-            print(f"saved the model to {args.save}: maxine-sample {args.save} writes more")
-        except OSError as e:
-            print(f"maxine-train: could not save to {args.save} ({e})", file=sys.stderr)
-            status = 1
-    if args.plot:
-        try:
-            import matplotlib
-            matplotlib.use('Agg')
-            import matplotlib.pyplot as plt
-            from maxine.language_models import plot_history
-            ax = plot_history(history, title=f"{args.model} on {args.data}")
-            ax.figure.tight_layout(); ax.figure.savefig(args.plot, dpi=100); plt.close(ax.figure)
-            print(f"saved the loss curves to {args.plot}")
-        except OSError as e:
-            print(f"maxine-train: could not save the plot to {args.plot} ({e})", file=sys.stderr)
-            status = 1
+    saved = {'format': 'maxine-language-model', 'data': args.data, 'model': args.model, 'vocab': vocab.itos,
+             'boundary': vocab.boundary, 'block_size': BLOCK_SIZES[args.data], 'state_dict': model.state_dict()}
+    from maxine.language_models import plot_history
+    draw = lambda: plot_history(history, title=f"{args.model} on {args.data}").figure
+    status = write_outputs(args, saved, draw, 'the model')
+    if args.save and Path(args.save).exists(): print(f"maxine-sample {args.save} writes more")
     return status
 
 def print_samples(model, vocab, n, temperature=1.0, top_k=None, seed=0, prompt='', length=300):

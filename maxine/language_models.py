@@ -22,6 +22,7 @@ from .nn.utils import clip_grad_norm_
 from .optim.lr_scheduler import LambdaLR
 from .utils.data import DataLoader, RandomSampler
 from .text import CharVocab, name_sequences
+from .learner import TrainingDiverged
 
 # %% ../nbs/08_language_models.ipynb #18336ad8
 def bigram_counts(words, vocab):
@@ -93,7 +94,8 @@ def fit_language_model(model, train_data, valid_data=None, steps=1000, batch_siz
     model.train()
     for step, (xb, yb) in enumerate(bar):
         loss = lm_loss(model(xb), yb)
-        if not math.isfinite(loss.item()): raise RuntimeError(f"fit_language_model: the loss became {loss.item()} at step {step}")
+        if not math.isfinite(loss.item()):
+            raise TrainingDiverged(f"fit_language_model: the loss became {loss.item()} at step {step}")
         opt.zero_grad(); loss.backward()
         if grad_clip: clip_grad_norm_(model.parameters(), grad_clip)
         opt.step(); schedule.step()

@@ -202,12 +202,14 @@ def test_maxine_train_never_saves_what_diverged(tmp_path, capsys):
     assert 'Nothing was saved' in capsys.readouterr().err and list(tmp_path.iterdir()) == []
 
 
-def test_maxine_train_checks_paths_before_training(tmp_path, capsys):
+def test_maxine_train_checks_paths_before_training(tmp_path, capsys, monkeypatch):
+    import maxine.cli
+    def no_training(args): raise AssertionError("training started before the output paths were checked")
+    monkeypatch.setattr(maxine.cli, 'train', no_training)
     for args, message in [(['--save', str(tmp_path / 'no' / 'w.pt')], 'does not exist'), (['--save', str(tmp_path)], 'is a folder'),
                           (['--plot', str(tmp_path / 'loss.gif')], 'expected an image file name')]:
-        started = time.perf_counter()
         assert main(['--quiet'] + args) == 1
-        assert message in capsys.readouterr().err and time.perf_counter() - started < 5
+        assert message in capsys.readouterr().err
 
 
 def test_maxine_train_keeps_the_weights_when_the_save_fails(tmp_path, capsys, monkeypatch):

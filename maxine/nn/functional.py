@@ -7,9 +7,9 @@ Docs: https://maxine-dl.github.io/maxine/nn_functional.html.md"""
 # %% auto #0
 __all__ = ['relu', 'normalize', 'cosine_similarity']
 
-# %% ../../nbs/91_nn_functional.ipynb #597aa7e7
+# %% ../../nbs/91_nn_functional.ipynb #1ba8e03d
 from ..pointwise import sigmoid as sigmoid, tanh as tanh
-from ..pointwise import relu as _relu, relu_ as _relu_
+from .. import pointwise
 from ..reduction import softmax, log_softmax
 from .modules.linear import linear
 from .modules.activation import (gelu, leaky_relu, relu6, elu, selu, celu, silu, softplus, mish, softsign, hardtanh,
@@ -27,7 +27,7 @@ from ..linalg import vector_norm
 
 def relu(input, inplace=False):
     "max(0, x); with `inplace=True` it overwrites `input`"
-    return _relu_(input) if inplace else _relu(input)
+    return pointwise.relu_(input) if inplace else pointwise.relu(input)
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):
     "`input` divided by its p-norm along `dim` (at least `eps`): unit vectors"

@@ -11,7 +11,7 @@ __all__ = ['Optimizer', 'SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta'
 import math
 from ..tensor import Tensor, bump_version, enable_grad, xp
 
-# %% ../../nbs/03_optim.ipynb #5ace4c34
+# %% ../../nbs/03_optim.ipynb #b240f2a0
 def _check_hyperparameter(optimizer, name, value, low=0.0, high=math.inf, high_open=False):
     "`value` must be a finite number in [low, high] (or [low, high) with `high_open`); the error names the option"
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and low <= value and \
@@ -19,6 +19,14 @@ def _check_hyperparameter(optimizer, name, value, low=0.0, high=math.inf, high_o
     if not ok:
         where = f"[{low}, {high}{')' if high_open else ']'}" if high != math.inf else f">= {low}"
         raise ValueError(f"{optimizer}: Invalid {name}: {value!r} (expected a finite number {where})")
+
+def _check_adam_hyperparameters(optimizer, lr, betas, eps, weight_decay):
+    "What Adam and its relatives (AdamW, Adamax, NAdam, RAdam) check alike"
+    _check_hyperparameter(optimizer, 'learning rate', lr)
+    _check_hyperparameter(optimizer, 'epsilon value', eps)
+    _check_hyperparameter(optimizer, 'beta parameter at index 0', betas[0], 0, 1, high_open=True)
+    _check_hyperparameter(optimizer, 'beta parameter at index 1', betas[1], 0, 1, high_open=True)
+    _check_hyperparameter(optimizer, 'weight_decay value', weight_decay)
 
 class Optimizer:
     "Base class: holds param groups (parameters with their options) and per-parameter state"
@@ -122,7 +130,7 @@ class SGD(Optimizer):
             g = g + momentum * b if group['nesterov'] else b
         param -= lr * g
 
-# %% ../../nbs/03_optim.ipynb #1e33b95d
+# %% ../../nbs/03_optim.ipynb #ef0e8d65
 def _work_array(state, param):
     "A scratch array shaped like `param`, kept in its state and reused at every step (not saved with the state)"
     work = state.get('_work')
@@ -134,11 +142,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., amsgrad=False, *, foreach=None,
                  maximize=False, capturable=False, differentiable=False, fused=None, decoupled_weight_decay=False):
         name = type(self).__name__
-        _check_hyperparameter(name, 'learning rate', lr)
-        _check_hyperparameter(name, 'epsilon value', eps)
-        _check_hyperparameter(name, 'beta parameter at index 0', betas[0], 0, 1, high_open=True)
-        _check_hyperparameter(name, 'beta parameter at index 1', betas[1], 0, 1, high_open=True)
-        _check_hyperparameter(name, 'weight_decay value', weight_decay)
+        _check_adam_hyperparameters(name, lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize, fused=fused, decoupled_weight_decay=decoupled_weight_decay))
 
@@ -251,7 +255,7 @@ class Adagrad(Optimizer):
         lr = group['lr'] / (1 + (state['step'] - 1) * group['lr_decay'])
         param -= lr * g / (xp.sqrt(state['sum']) + group['eps'])
 
-# %% ../../nbs/03_optim.ipynb #a7a69a3f
+# %% ../../nbs/03_optim.ipynb #cd98e8c4
 class Adadelta(Optimizer):
     "Steps scaled by the ratio of running root-mean-squares of past steps and of gradients"
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0., foreach=None, *, capturable=False,
@@ -279,11 +283,7 @@ class Adamax(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., foreach=None, *, maximize=False,
                  differentiable=False, capturable=False):
         name = type(self).__name__
-        _check_hyperparameter(name, 'learning rate', lr)
-        _check_hyperparameter(name, 'epsilon value', eps)
-        _check_hyperparameter(name, 'beta parameter at index 0', betas[0], 0, 1, high_open=True)
-        _check_hyperparameter(name, 'beta parameter at index 1', betas[1], 0, 1, high_open=True)
-        _check_hyperparameter(name, 'weight_decay value', weight_decay)
+        _check_adam_hyperparameters(name, lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize))
 
     def update(self, param, grad, state, group):
@@ -301,11 +301,7 @@ class NAdam(Optimizer):
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., momentum_decay=4e-3, *,
                  decoupled_weight_decay=False, foreach=None, maximize=False, capturable=False, differentiable=False):
         name = type(self).__name__
-        _check_hyperparameter(name, 'learning rate', lr)
-        _check_hyperparameter(name, 'epsilon value', eps)
-        _check_hyperparameter(name, 'beta parameter at index 0', betas[0], 0, 1, high_open=True)
-        _check_hyperparameter(name, 'beta parameter at index 1', betas[1], 0, 1, high_open=True)
-        _check_hyperparameter(name, 'weight_decay value', weight_decay)
+        _check_adam_hyperparameters(name, lr, betas, eps, weight_decay)
         _check_hyperparameter(name, 'momentum_decay value', momentum_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize,
                                       momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay))
@@ -332,11 +328,7 @@ class RAdam(Optimizer):
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., *, decoupled_weight_decay=False,
                  foreach=None, maximize=False, capturable=False, differentiable=False):
         name = type(self).__name__
-        _check_hyperparameter(name, 'learning rate', lr)
-        _check_hyperparameter(name, 'epsilon value', eps)
-        _check_hyperparameter(name, 'beta parameter at index 0', betas[0], 0, 1, high_open=True)
-        _check_hyperparameter(name, 'beta parameter at index 1', betas[1], 0, 1, high_open=True)
-        _check_hyperparameter(name, 'weight_decay value', weight_decay)
+        _check_adam_hyperparameters(name, lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize,
                                       decoupled_weight_decay=decoupled_weight_decay))
 

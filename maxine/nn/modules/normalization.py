@@ -104,10 +104,14 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     if not training and running_mean is None: raise ValueError("batch_norm: running_mean and running_var are needed when training=False")
     return BatchNormFunction.apply(input, weight, bias, running_mean, running_var, training, momentum, eps)
 
-# %% ../../../nbs/06b_normalization.ipynb #dc49de18
+# %% ../../../nbs/06b_normalization.ipynb #5bd15177
+def _as_shape(normalized_shape):
+    "An int or a sequence of ints as a shape tuple"
+    return tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+
 def _normalized_dims(input, normalized_shape, name):
     "The last dims of `input`, checked against `normalized_shape`"
-    normalized_shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+    normalized_shape = _as_shape(normalized_shape)
     if tuple(input.shape[input.ndim - len(normalized_shape):]) != normalized_shape or len(normalized_shape) > input.ndim:
         raise ShapeError(f"{name}: input shape {tuple(input.shape)} does not end with normalized_shape {normalized_shape}: "
                          f"expected input with shape [*, {', '.join(map(str, normalized_shape))}]")
@@ -142,7 +146,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     if bias is not None: out = out + bias.reshape(shape)
     return out
 
-# %% ../../../nbs/06b_normalization.ipynb #d4862a98
+# %% ../../../nbs/06b_normalization.ipynb #b69a61eb
 class _BatchNorm(Module):
     "What BatchNorm1d and BatchNorm2d share; `input_shapes` names each accepted number of dimensions"
     input_shapes = {}
@@ -206,7 +210,7 @@ class LayerNorm(Module):
         super().__init__()
         check_device(device)
         dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
-        self.normalized_shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+        self.normalized_shape = _as_shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         self.weight = Parameter(xp.ones(self.normalized_shape, dtype)) if elementwise_affine else None
         self.bias = Parameter(xp.zeros(self.normalized_shape, dtype)) if elementwise_affine and bias else None
@@ -221,7 +225,7 @@ class RMSNorm(Module):
         super().__init__()
         check_device(device)
         dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
-        self.normalized_shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+        self.normalized_shape = _as_shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         self.weight = Parameter(xp.ones(self.normalized_shape, dtype)) if elementwise_affine else None
         if self.weight is None: self.register_parameter('weight', None)
