@@ -30,7 +30,7 @@ def main(batches=None):
         loss = F.cross_entropy(model(xb), yb); opt.zero_grad(); loss.backward(); opt.step()
     topt = torch.optim.AdamW(twin.parameters(), lr=1e-3)
     def torch_step(xb, yb):
-        loss = torch.nn.functional.cross_entropy(twin(torch.from_numpy(xb.data)), torch.from_numpy(yb.data))
+        loss = torch.nn.functional.cross_entropy(twin(torch.from_numpy(xb.detach().numpy())), torch.from_numpy(yb.detach().numpy()))
         topt.zero_grad(); loss.backward(); topt.step()
     m = epoch_seconds(maxine_step, dls.train, batches)
     t = epoch_seconds(torch_step, dls.train, batches)

@@ -27,7 +27,7 @@ def child(lib):
         model = torch.nn.Sequential(torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
         opt = torch.optim.Adam(model.parameters(), lr=1e-3)
         def step(xb, yb):
-            loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(xb.data)), torch.from_numpy(yb.data))
+            loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(xb.detach().numpy())), torch.from_numpy(yb.detach().numpy()))
             opt.zero_grad(); loss.backward(); opt.step()
     marks, n = {}, 0
     for epoch in range(3):

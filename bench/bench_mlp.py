@@ -41,7 +41,7 @@ def torch_epoch(batches, like):
 
 def numpy_epoch(batches, like):
     "The floor: forward, backward and Adam by hand in NumPy, no framework"
-    params = [like[0].w.data.copy(), like[0].b.data.copy(), like[2].w.data.copy(), like[2].b.data.copy()]
+    params = [like[0].w.detach().numpy().copy(), like[0].b.detach().numpy().copy(), like[2].w.detach().numpy().copy(), like[2].b.detach().numpy().copy()]
     m, v, scratch = ([np.zeros_like(p) for p in params] for _ in range(3))
     start = time.perf_counter()
     for t, (x, y) in enumerate(batches, 1):
@@ -79,7 +79,7 @@ def main():
     print("| one epoch, 784-128-10 MLP, Adam | maxine s | PyTorch s | maxine / PyTorch | NumPy floor s |")
     print("|---|---:|---:|---:|---:|")
     for bs in (64, 512):
-        batches = [(xb.data, yb.data) for xb, yb in loader(bs)]           # the same batches for all three
+        batches = [(xb.detach().numpy(), yb.detach().numpy()) for xb, yb in loader(bs)]           # the same batches for all three
         maxine_batches = [(maxine.tensor(x), maxine.tensor(y)) for x, y in batches]
         m, model = maxine_epoch(maxine_batches)
         t = torch_epoch(batches, model)

@@ -20,13 +20,13 @@ def train_torch(model, dls, epochs, lr):
         start = time.perf_counter()
         model.train()
         for xb, yb in dls.train:
-            loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(xb.data)), torch.from_numpy(yb.data))
+            loss = torch.nn.functional.cross_entropy(model(torch.from_numpy(xb.detach().numpy())), torch.from_numpy(yb.detach().numpy()))
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
         times.append(time.perf_counter() - start)
     model.eval()
     correct = 0
     with torch.no_grad():
-        for xb, yb in dls.valid: correct += (model(torch.from_numpy(xb.data)).argmax(1).numpy() == yb.data).sum()
+        for xb, yb in dls.valid: correct += (model(torch.from_numpy(xb.detach().numpy())).argmax(1).numpy() == yb.detach().numpy()).sum()
     return correct / len(dls.valid.dataset), float(np.median(times))
 
 def main(epochs=10, lr=2e-3, seed=0):

@@ -46,7 +46,7 @@ def torch_profile(twin, batches, warmup=10):
     from torch.profiler import profile
     opt = torch.optim.AdamW(twin.parameters(), lr=1e-3)
     def step(xb, yb):
-        loss = torch.nn.functional.cross_entropy(twin(torch.from_numpy(xb.data)), torch.from_numpy(yb.data))
+        loss = torch.nn.functional.cross_entropy(twin(torch.from_numpy(xb.detach().numpy())), torch.from_numpy(yb.detach().numpy()))
         opt.zero_grad(); loss.backward(); opt.step()
     for xb, yb in batches[:warmup]: step(xb, yb)
     with profile() as prof:

@@ -13,8 +13,8 @@ for step in range(1, 101):
     loss = ((xs @ w + b - ys) ** 2).mean()
     loss.backward()
     with no_grad():
-        w.data -= lr * w.grad.data
-        b.data -= lr * b.grad.data
+        w -= lr * w.grad
+        b -= lr * b.grad
     w.grad = b.grad = None
     if step % 20 == 0: print(f"step {step:3d}  loss {loss.item():.4f}  w {w.item():+.3f}  b {b.item():+.3f}")
 print(f"fitted y = {w.item():.3f} x {b.item():+.3f}  (true line: y = 3x - 2)")

@@ -18,13 +18,13 @@ class GradcheckError(RuntimeError): "Analytic and numerical gradients disagree"
 
 def _numerical_gradient(weighted_output, t, eps):
     "Central differences of `weighted_output()` with respect to each element of `t`"
-    numeric = xp.zeros_like(t.data)
+    numeric = xp.zeros_like(t._array)
     with no_grad():
-        for i in range(t.data.size):
-            original = t.data.flat[i]
-            t.data.flat[i] = original + eps; plus = weighted_output()
-            t.data.flat[i] = original - eps; minus = weighted_output()
-            t.data.flat[i] = original
+        for i in range(t._array.size):
+            original = t._array.flat[i]
+            t._array.flat[i] = original + eps; plus = weighted_output()
+            t._array.flat[i] = original - eps; minus = weighted_output()
+            t._array.flat[i] = original
             numeric.flat[i] = (plus - minus) / (2 * eps)
     return numeric
 
@@ -38,9 +38,9 @@ def gradcheck(func, inputs, *more_inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_
     def output(): out = func(*inputs); return out[0] if isinstance(out, tuple) else out
     weights = xp.random.default_rng(0).standard_normal(output().shape)
     analytic = grad((output() * maxine.tensor(weights)).sum(), checked, allow_unused=True)
-    def weighted_output(): return float((output().data * weights).sum())
+    def weighted_output(): return float((output()._array * weights).sum())
     for k, (t, g) in enumerate(zip(checked, analytic)):
-        a = g.data if g is not None else xp.zeros_like(t.data)
+        a = g._array if g is not None else xp.zeros_like(t._array)
         numeric = _numerical_gradient(weighted_output, t, eps)
         if not xp.allclose(a, numeric, atol=atol, rtol=rtol):
             worst = xp.unravel_index(xp.argmax(xp.abs(a - numeric)), t.shape) if t.ndim else ()

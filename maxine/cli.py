@@ -64,7 +64,7 @@ def _arrays(data, root):
     if data in ('fashion-mnist', 'kmnist'):
         cls = FashionMNIST if data == 'fashion-mnist' else KMNIST
         train, test = cls(root, train=True), cls(root, train=False)
-        return train.data.data, train.targets.data, test.data.data, test.targets.data, len(cls.classes)
+        return train.data._array, train.targets._array, test.data._array, test.targets._array, len(cls.classes)
     raise ValueError(f"unknown data {data!r}: expected one of {', '.join(DATASETS)}")
 
 def make_dls(data, batch_size=64, seed=0, root=None, augment=False):

@@ -95,7 +95,7 @@ def new_full(input, size, fill_value, *, dtype=None, device=None, requires_grad=
 @tensor_method
 def new_tensor(input, data, *, dtype=None, device=None, requires_grad=False):
     "A copy of `data` in this tensor's dtype"
-    return _made(xp.array(data.data if isinstance(data, Tensor) else data, dtype=dtype or input.dtype), device, requires_grad)
+    return _made(xp.array(data._array if isinstance(data, Tensor) else data, dtype=dtype or input.dtype), device, requires_grad)
 
 # %% ../nbs/00f_creation.ipynb #0cb0a0b6
 def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
@@ -134,6 +134,6 @@ def from_numpy(ndarray):
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     "`obj` as a tensor: sharing memory where it can (unless `copy=True`)"
     check_device(device)
-    if copy: t = as_tensor(xp.array(obj.data if isinstance(obj, Tensor) else obj, dtype=dtype))
+    if copy: t = as_tensor(xp.array(obj._array if isinstance(obj, Tensor) else obj, dtype=dtype))
     else: t = as_tensor(obj, dtype=dtype)
     return t.requires_grad_() if requires_grad else t

@@ -230,7 +230,7 @@ class MNIST(Dataset):
     def __len__(self): return len(self.targets)
 
     def __getitem__(self, index):
-        image, label = as_tensor(self.data.data[index]), int(self.targets.data[index])
+        image, label = as_tensor(self.data._array[index]), int(self.targets._array[index])
         if self.transform is not None: image = self.transform(image)
         if self.target_transform is not None: label = self.target_transform(label)
         return image, label
@@ -242,9 +242,9 @@ class MNIST(Dataset):
 
     def _get_batch(self, indices):
         "Images and labels at `indices`, fetched and transformed as one batch"
-        images = self.data.data[indices]
+        images = self.data._array[indices]
         if self.transform is not None: images = self.transform.batch(images)
-        return as_tensor(images), as_tensor(self.targets.data[indices])
+        return as_tensor(images), as_tensor(self.targets._array[indices])
 
     def __repr__(self):
         extra = f", transform={self.transform}" if self.transform is not None else ''

@@ -16,7 +16,7 @@ from .tensor import Tensor, Function, tensor_method, update_, bump_version, as_t
 # %% ../nbs/00d_indexing.ipynb #3bbb1495
 def _index_key(key):
     "An index with tensors (and lists) replaced by arrays"
-    if isinstance(key, Tensor): return key.data
+    if isinstance(key, Tensor): return key._array
     if isinstance(key, list): return xp.asarray(key, dtype=int64 if len(key) == 0 else None)
     if isinstance(key, tuple): return tuple(_index_key(k) for k in key)
     return key
@@ -38,9 +38,9 @@ class Index(Function):
     @staticmethod
     def forward(ctx, x, key):
         ctx.shape, ctx.key = x.shape, key
-        return x.data[key]
+        return x._array[key]
     @staticmethod
-    def backward(ctx, grad): return _scatter_back(ctx.shape, ctx.key, grad.data), None
+    def backward(ctx, grad): return _scatter_back(ctx.shape, ctx.key, grad._array), None
 
 @tensor_method('__getitem__')
 def _getitem(input, key):
@@ -53,14 +53,14 @@ class SetItem(Function):
     @staticmethod
     def forward(ctx, x, key, value):
         ctx.key = key
-        out = x.data.copy()
-        out[key] = value.data if isinstance(value, Tensor) else value
+        out = x._array.copy()
+        out[key] = value._array if isinstance(value, Tensor) else value
         return out
     @staticmethod
     def backward(ctx, grad):
-        grad_x = grad.data.copy()
+        grad_x = grad._array.copy()
         grad_x[ctx.key] = 0
-        return grad_x, None, grad.data[ctx.key]
+        return grad_x, None, grad._array[ctx.key]
 
 @tensor_method('__setitem__')
 def _setitem(input, key, value):
@@ -70,7 +70,7 @@ def _setitem(input, key, value):
     if is_grad_enabled() and (input.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
         update_(input, SetItem.apply, key, value)
         return
-    input.data[key] = value.data if isinstance(value, Tensor) else value
+    input._array[key] = value._array if isinstance(value, Tensor) else value
     bump_version(input)
 
 # %% ../nbs/00d_indexing.ipynb #c4d85df2
@@ -93,17 +93,17 @@ class Gather(Function):
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.shape, ctx.where = x.shape, _full_index(index, dim)
-        return x.data[ctx.where]
+        return x._array[ctx.where]
     @staticmethod
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
-        xp.add.at(out, ctx.where, grad.data)
+        xp.add.at(out, ctx.where, grad._array)
         return out, None, None
 
 @tensor_method
 def gather(input, dim, index, *, sparse_grad=False):
     "Elements of `input` along `dim` at the positions in `index` (index has input's number of dimensions)"
-    index, dim = as_tensor(index).data, dim % max(input.ndim, 1)
+    index, dim = as_tensor(index)._array, dim % max(input.ndim, 1)
     _check_index('gather', input, dim, index)
     return Gather.apply(input, dim, index)
 
@@ -114,8 +114,8 @@ class Scatter(Function):
     @staticmethod
     def forward(ctx, x, dim, index, src, reduce, include_self):
         where = _full_index(index, dim)
-        src_data = xp.broadcast_to(src.data if isinstance(src, Tensor) else xp.asarray(src, x.dtype), index.shape)
-        out = x.data.copy()
+        src_data = xp.broadcast_to(src._array if isinstance(src, Tensor) else xp.asarray(src, x.dtype), index.shape)
+        out = x._array.copy()
         if reduce is None: out[where] = src_data
         else:
             if not include_self: out[where] = {'amax': -xp.inf, 'amin': xp.inf, 'prod': 1}.get(reduce, 0)
@@ -129,7 +129,7 @@ class Scatter(Function):
         return out.astype(x.dtype, copy=False)
     @staticmethod
     def backward(ctx, grad):
-        g, where, reduce, include_self = grad.data, ctx.where, ctx.reduce, ctx.include_self
+        g, where, reduce, include_self = grad._array, ctx.where, ctx.reduce, ctx.include_self
         if reduce == 'prod': raise NotImplementedError("scatter_reduce(reduce='prod') has no gradient in maxine")
         hit = xp.zeros(g.shape, bool)
         hit[where] = True                                  # the positions that src was scattered into
@@ -142,15 +142,15 @@ class Scatter(Function):
             xp.add.at(count, where, 1)
             share = g / xp.maximum(count, 1)
             return xp.where(hit, share * include_self, g), None, None, share[where], None, None
-        chosen_x = (x.data == out.data) & (include_self | ~hit)     # amax/amin: shared evenly among ties
-        chosen_src = src.data == out.data[where] if src is not None else xp.zeros(where[0].shape, bool)
+        chosen_x = (x._array == out._array) & (include_self | ~hit)     # amax/amin: shared evenly among ties
+        chosen_src = src._array == out._array[where] if src is not None else xp.zeros(where[0].shape, bool)
         ties = chosen_x.astype(g.dtype)
         xp.add.at(ties, where, chosen_src)
         share = g / xp.maximum(ties, 1)
         return share * chosen_x, None, None, share[where] * chosen_src, None, None
 
 def _scatter(name, input, dim, index, src, reduce, include_self=True):
-    index, dim = as_tensor(index).data, dim % max(input.ndim, 1)
+    index, dim = as_tensor(index)._array, dim % max(input.ndim, 1)
     _check_index(name, input, dim, index)
     if reduce is not None and reduce not in ('sum', 'add', 'prod', 'multiply', 'mean', 'amax', 'amin'):
         raise RuntimeError(f"{name}(): reduce argument must be one of sum, prod, mean, amax, amin, got {reduce!r}")
@@ -195,11 +195,11 @@ class IndexSelect(Function):
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.shape, ctx.dim, ctx.index = x.shape, dim, index
-        return xp.take(x.data, index, axis=dim)
+        return xp.take(x._array, index, axis=dim)
     @staticmethod
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
-        xp.add.at(xp.moveaxis(out, ctx.dim, 0), ctx.index, xp.moveaxis(grad.data, ctx.dim, 0))
+        xp.add.at(xp.moveaxis(out, ctx.dim, 0), ctx.index, xp.moveaxis(grad._array, ctx.dim, 0))
         return out, None, None
 
 class IndexAdd(Function):
@@ -207,15 +207,15 @@ class IndexAdd(Function):
     @staticmethod
     def forward(ctx, x, dim, index, source, alpha):
         ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
-        out = x.data.copy()
-        xp.add.at(xp.moveaxis(out, dim, 0), index, xp.moveaxis(source.data * alpha, dim, 0).astype(x.dtype, copy=False))
+        out = x._array.copy()
+        xp.add.at(xp.moveaxis(out, dim, 0), index, xp.moveaxis(source._array * alpha, dim, 0).astype(x.dtype, copy=False))
         return out
     @staticmethod
     def backward(ctx, grad):
-        return grad, None, None, xp.take(grad.data, ctx.index, axis=ctx.dim) * ctx.alpha, None
+        return grad, None, None, xp.take(grad._array, ctx.index, axis=ctx.dim) * ctx.alpha, None
 
 def _dim_index(name, input, dim, index):
-    index = as_tensor(index).data
+    index = as_tensor(index)._array
     if index.ndim > 1: raise IndexError(f"{name}(): Index is supposed to be a vector")
     dim = dim % max(input.ndim, 1)
     size = input.shape[dim] if input.ndim else 1
@@ -258,10 +258,10 @@ class MaskedFill(Function):
     @staticmethod
     def forward(ctx, x, mask, value):
         ctx.mask = mask
-        return xp.where(mask, value.data if isinstance(value, Tensor) else value, x.data).astype(x.dtype, copy=False)
+        return xp.where(mask, value._array if isinstance(value, Tensor) else value, x._array).astype(x.dtype, copy=False)
     @staticmethod
     def backward(ctx, grad):
-        g = grad.data
+        g = grad._array
         return xp.where(ctx.mask, 0, g), None, xp.where(ctx.mask, g, 0).sum() if ctx.needs_input_grad[2] else None
 
 @tensor_method
@@ -275,7 +275,7 @@ def masked_fill(input, mask, value):
     except ValueError: fits = False
     if not fits:
         raise RuntimeError(f"The size of the mask {tuple(mask.shape)} must be broadcastable to the tensor's {tuple(input.shape)}")
-    return MaskedFill.apply(input, mask.data, value)
+    return MaskedFill.apply(input, mask._array, value)
 
 @tensor_method
 def masked_fill_(input, mask, value):
@@ -285,20 +285,20 @@ def masked_fill_(input, mask, value):
 @tensor_method
 def masked_select(input, mask):
     "The elements of `input` where `mask` (broadcast) is true, as a vector"
-    mask = as_tensor(mask).data
+    mask = as_tensor(mask)._array
     shape = xp.broadcast_shapes(input.shape, mask.shape)
     return input.expand(shape)[xp.broadcast_to(mask, shape)]
 
 @tensor_method
 def take(input, index):
     "Elements of the flattened `input` at `index` (any shape)"
-    return input.reshape(-1)[as_tensor(index).data]
+    return input.reshape(-1)[as_tensor(index)._array]
 
 @tensor_method
 def take_along_dim(input, indices, dim=None):
     "Elements along `dim` at `indices` (broadcast with input); the flattened tensor when `dim` is None"
     if dim is None: return take(input, indices)
-    indices = as_tensor(indices).data
+    indices = as_tensor(indices)._array
     dim = dim % input.ndim
     shape = list(xp.broadcast_shapes(input.shape[:dim] + (1,) + input.shape[dim + 1:], indices.shape[:dim] + (1,) + indices.shape[dim + 1:]))
     x = input.expand(shape[:dim] + [input.shape[dim]] + shape[dim + 1:])
@@ -312,7 +312,7 @@ def select(input, dim, index):
 @tensor_method('nonzero', 'argwhere')
 def nonzero(input, *, as_tuple=False):
     "The positions of the nonzero elements: a (count, ndim) tensor, or with `as_tuple=True` one vector per dimension"
-    positions = xp.nonzero(input.data) if input.ndim else xp.nonzero(input.data.reshape(1))
+    positions = xp.nonzero(input._array) if input.ndim else xp.nonzero(input._array.reshape(1))
     if as_tuple: return tuple(as_tensor(p.astype(int64)) for p in positions)
     return as_tensor(xp.stack(positions, axis=1).astype(int64) if positions else xp.zeros((0, 0), int64))
 

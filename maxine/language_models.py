@@ -68,7 +68,7 @@ def evaluate(model, dataset, batch_size=500, max_batches=None):
                 if max_batches is not None and i >= max_batches: break
                 logits = model(xb)
                 total += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), yb.reshape(-1), ignore_index=-1, reduction='sum').item()
-                count += int((yb.data != -1).sum())
+                count += int((yb._array != -1).sum())
     finally: model.train(was_training)
     return total / count
 
@@ -133,7 +133,7 @@ def sample(model, idx, max_new_tokens, temperature=1.0, top_k=None, stop_id=None
                     logits = logits.masked_fill(logits < kth, -math.inf)
                 next_id = multinomial(softmax(logits, dim=-1), 1, generator=generator)
                 idx = cat([idx, next_id], dim=1)
-                if stop_id is not None and bool((idx.data == stop_id)[:, 1:].any(1).all()): break
+                if stop_id is not None and bool((idx._array == stop_id)[:, 1:].any(1).all()): break
     finally: model.train(was_training)
     return idx
 

@@ -110,7 +110,7 @@ class Learner:
         self.model.eval()
         scores, targets = [], []
         with no_grad():
-            for xb, yb in dl: scores.append(self.model(xb).data); targets.append(yb.data)
+            for xb, yb in dl: scores.append(self.model(xb)._array); targets.append(yb._array)
         return xp.concatenate(scores), xp.concatenate(targets)
 
     @property
@@ -204,13 +204,13 @@ class TerminateOnNaN(Callback):
     def _keep_weights(self): self.finite_state = self.learn.model.state_dict()
     def before_fit(self): self._keep_weights()
     def after_epoch(self):
-        if all(xp.isfinite(p.data).all() for p in self.learn.model.parameters()): self._keep_weights()
+        if all(xp.isfinite(p._array).all() for p in self.learn.model.parameters()): self._keep_weights()
     def after_loss(self):
         if self.learn.training and not math.isfinite(self.learn.loss.item()):
             self._stop(f"the loss became {self.learn.loss.item()}")
     def after_backward(self):
         for name, p in self.learn.model.named_parameters():
-            if p.grad is not None and not xp.isfinite(p.grad.data).all():
+            if p.grad is not None and not xp.isfinite(p.grad._array).all():
                 self._stop(f"the gradient of {name} has non-finite values")
     def _stop(self, what):
         learn = self.learn

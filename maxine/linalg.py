@@ -18,13 +18,13 @@ class Matmul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return xp.matmul(a.data, b.data)
+        return xp.matmul(a._array, b._array)
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        A = a.data if a.ndim > 1 else a.data[None]          # a vector on the left is a one-row matrix
-        B = b.data if b.ndim > 1 else b.data[:, None]       # a vector on the right is a one-column matrix
-        g = grad.data
+        A = a._array if a.ndim > 1 else a._array[None]          # a vector on the left is a one-row matrix
+        B = b._array if b.ndim > 1 else b._array[:, None]       # a vector on the right is a one-column matrix
+        g = grad._array
         if b.ndim == 1: g = g[..., None]
         if a.ndim == 1: g = xp.expand_dims(g, -2)
         grad_a = g @ xp.swapaxes(B, -1, -2) if ctx.needs_input_grad[0] else None
@@ -123,7 +123,7 @@ class Einsum(Function):
         ctx.ins, ctx.out = ins, out
         dtype = result_type(*operands) if len(operands) > 1 else operands[0].dtype
         return xp.einsum(','.join(''.join(i) for i in ins) + '->' + ''.join(out),
-                         *[t.data.astype(dtype, copy=False) for t in operands])
+                         *[t._array.astype(dtype, copy=False) for t in operands])
     @staticmethod
     def backward(ctx, grad):
         operands = ctx.saved_tensors
@@ -132,11 +132,11 @@ class Einsum(Function):
             if not ctx.needs_input_grad[i + 1]: grads.append(None); continue
             if len(set(letters)) != len(letters):
                 raise NotImplementedError(f"einsum: no gradient for an operand with a repeated letter ({''.join(letters)})")
-            others = [(o.data, ls) for j, (o, ls) in enumerate(zip(operands, ctx.ins)) if j != i]
+            others = [(o._array, ls) for j, (o, ls) in enumerate(zip(operands, ctx.ins)) if j != i]
             seen = set(ctx.out) | {c for _, ls in others for c in ls}
             kept = [c for c in letters if c in seen]
             spec = ','.join([''.join(ctx.out)] + [''.join(ls) for _, ls in others]) + '->' + ''.join(kept)
-            g = xp.einsum(spec, grad.data, *[o for o, _ in others])
+            g = xp.einsum(spec, grad._array, *[o for o, _ in others])
             full = xp.expand_dims(g, [k for k, c in enumerate(letters) if c not in seen])
             grads.append(xp.broadcast_to(full, t.shape))
         return tuple(grads)
@@ -155,7 +155,7 @@ class VectorNorm(Function):
     "The p-norm over `dim`; gradient `g * sign(x) * |x|**(p-1) / norm**(p-1)`"
     @staticmethod
     def forward(ctx, x, p, dims, keepdim):
-        a = xp.abs(x.data)
+        a = xp.abs(x._array)
         if p == math.inf: out = a.max(axis=dims, keepdims=True) if a.size else xp.zeros([1] * a.ndim, a.dtype)
         elif p == -math.inf: out = a.min(axis=dims, keepdims=True)
         elif p == 0: out = (a != 0).sum(axis=dims, keepdims=True).astype(a.dtype)
@@ -168,8 +168,8 @@ class VectorNorm(Function):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        p, out, data = ctx.p, ctx.out, x.data
-        g = grad.data if ctx.keepdim else xp.expand_dims(grad.data, ctx.dims)
+        p, out, data = ctx.p, ctx.out, x._array
+        g = grad._array if ctx.keepdim else xp.expand_dims(grad._array, ctx.dims)
         with xp.errstate(divide='ignore', invalid='ignore'):
             if p in (math.inf, -math.inf):
                 chosen = xp.abs(data) == out
@@ -192,14 +192,14 @@ class SingularValueNorm(Function):
     "The largest singular value (ord 2), the smallest (-2), or their sum (nuclear norm) of each matrix"
     @staticmethod
     def forward(ctx, a, kind):
-        u, s, vh = xp.linalg.svd(a.data, full_matrices=False)
+        u, s, vh = xp.linalg.svd(a._array, full_matrices=False)
         ctx.u, ctx.vh, ctx.kind = u, vh, kind
         if kind == 'nuc': return s.sum(-1)
         ctx.pick = 0 if kind == 2 else -1
         return s[..., ctx.pick]
     @staticmethod
     def backward(ctx, grad):
-        g = grad.data[..., None, None]
+        g = grad._array[..., None, None]
         if ctx.kind == 'nuc': return g * (ctx.u @ ctx.vh), None
         k = ctx.pick
         return g * (ctx.u[..., :, k, None] @ ctx.vh[..., None, k, :]), None

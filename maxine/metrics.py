@@ -13,7 +13,7 @@ from .tensor import as_tensor, xp, float32
 from .reduction import log_softmax_array
 
 def _scores_and_targets(name, preds, targets):
-    preds, targets = as_tensor(preds).data, as_tensor(targets).data
+    preds, targets = as_tensor(preds)._array, as_tensor(targets)._array
     if preds.ndim != 2 or targets.shape != preds.shape[:1]:
         raise ValueError(f"{name}: expected scores of shape (n, classes) and targets of shape (n,), "
                          f"got {tuple(preds.shape)} and {tuple(targets.shape)}")
@@ -64,7 +64,7 @@ def top_losses(scores, targets, k=None):
 def plot_top_losses(images, scores, targets, k=12, cols=6, class_names=None, image_shape=(28, 28)):
     "The `k` examples with the largest loss, titled 'predicted / actual (probability of the prediction)'"
     import matplotlib.pyplot as plt
-    scores, targets = as_tensor(scores).data, as_tensor(targets).data
+    scores, targets = as_tensor(scores)._array, as_tensor(targets)._array
     losses, worst = top_losses(scores, targets, k)
     probs = xp.exp(log_softmax_array(scores.astype(xp.float64), 1))
     names = class_names or [str(i) for i in range(scores.shape[1])]
@@ -73,7 +73,7 @@ def plot_top_losses(images, scores, targets, k=12, cols=6, class_names=None, ima
     for ax in axes.flat: ax.axis('off')
     for ax, i in zip(axes.flat, worst):
         pred = int(scores[i].argmax())
-        ax.imshow(as_tensor(images[i]).data.reshape(image_shape), cmap='Greys')
+        ax.imshow(as_tensor(images[i])._array.reshape(image_shape), cmap='Greys')
         ax.set_title(f"{names[pred]} / {names[int(targets[i])]} ({probs[i, pred]:.2f})", fontsize=8)
     fig.suptitle('predicted / actual (probability)', fontsize=9); plt.tight_layout()
     return worst

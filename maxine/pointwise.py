@@ -36,19 +36,19 @@ def _operand(x):
 
 def _data(x):
     "The array of a tensor, or the number itself"
-    return x.data if isinstance(x, Tensor) else x
+    return x._array if isinstance(x, Tensor) else x
 
 def _compute(fn, name, *operands, dtype=None):
     "`fn` on the operands' arrays, in the dtype PyTorch's promotion gives (or `dtype`); a shape mismatch names the shapes"
     dtype = dtype or result_type(*operands)
-    try: return fn(*[x.data if isinstance(x, Tensor) else x for x in operands], dtype=dtype)
+    try: return fn(*[x._array if isinstance(x, Tensor) else x for x in operands], dtype=dtype)
     except ValueError:
         shapes = ' and '.join(str(tuple(x.shape)) if isinstance(x, Tensor) else 'a number' for x in operands)
         raise ShapeError(f"{name}: shapes {shapes} can't be broadcast together") from None
 
 def _floating(x):
     "The array of `x` as floating point: integers become the default dtype (exp of an integer tensor is float32)"
-    return x.data if x.data.dtype.kind == 'f' else x.data.astype(get_default_dtype())
+    return x._array if x._array.dtype.kind == 'f' else x._array.astype(get_default_dtype())
 
 def _saved_output(ctx, array):
     "Wrap forward's result in a tensor and save it for backward (for ops whose derivative is written with the output)"
@@ -105,7 +105,7 @@ class Div(Function):
 class Rounding(Function):
     "A step function (`floor`, `round`, ...): the values change, the gradient is zero"
     @staticmethod
-    def forward(ctx, x, fn, *args): return x.data if x.dtype.kind in 'biu' else fn(x.data, *args)
+    def forward(ctx, x, fn, *args): return x._array if x.dtype.kind in 'biu' else fn(x._array, *args)
     @staticmethod
     def backward(ctx, grad): return grad * 0
 
@@ -114,7 +114,7 @@ class Neg(Function):
     @staticmethod
     def forward(ctx, x):
         if x.dtype == bool_: raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. Use `~` or logical_not() instead.")
-        return -x.data
+        return -x._array
     @staticmethod
     def backward(ctx, grad): return -grad
 
@@ -189,7 +189,7 @@ class Pow(Function):
                 grad_x = xp.where(_data(p) == 0, 0, _data(grad * p * x ** (p - 1)))
             if ctx.needs_input_grad[1]:     # x^p ln x, and 0 at x = 0 (for p >= 0)
                 log_x = xp.log(_data(x)) if isinstance(x, Tensor) else math.log(x) if x > 0 else -math.inf
-                grad_p = xp.where((_data(x) == 0) & (_data(p) >= 0), 0, grad.data * out.data * log_x)
+                grad_p = xp.where((_data(x) == 0) & (_data(p) >= 0), 0, grad._array * out._array * log_x)
         return grad_x, grad_p
 
 @tensor_method('pow', '__pow__')
@@ -646,7 +646,7 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return xp.maximum(x.data, 0)
+        return xp.maximum(x._array, 0)
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
@@ -657,7 +657,7 @@ class Abs(Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return xp.abs(x.data)
+        return xp.abs(x._array)
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
@@ -667,8 +667,8 @@ class Sign(Function):
     "-1, 0 or 1 by the sign of `x`; its gradient is zero"
     @staticmethod
     def forward(ctx, x):
-        if x.dtype == bool_: return x.data.copy()
-        s = xp.sign(x.data)
+        if x.dtype == bool_: return x._array.copy()
+        s = xp.sign(x._array)
         return xp.where(xp.isnan(s), 0, s).astype(s.dtype) if s.dtype.kind == 'f' else s   # sign(nan) is 0, as PyTorch
     @staticmethod
     def backward(ctx, grad): return grad * 0
@@ -676,7 +676,7 @@ class Sign(Function):
 class Frac(Function):
     "The fractional part `x - trunc(x)`; the gradient passes unchanged"
     @staticmethod
-    def forward(ctx, x): return x.data - xp.trunc(x.data)
+    def forward(ctx, x): return x._array - xp.trunc(x._array)
     @staticmethod
     def backward(ctx, grad): return grad
 
@@ -728,7 +728,7 @@ class Clamp(Function):
     @staticmethod
     def forward(ctx, x, min, max):
         ctx.save_for_backward(x, min, max)
-        out = x.data
+        out = x._array
         if min is not None: out = xp.maximum(out, _data(min))
         if max is not None: out = xp.minimum(out, _data(max))
         return out.astype(result_type(*[v for v in (x, min, max) if v is not None]), copy=False)
@@ -792,11 +792,11 @@ class Where(Function):
     @staticmethod
     def forward(ctx, condition, a, b):
         ctx.save_for_backward(condition)
-        return _compute(lambda a, b, dtype: xp.where(condition.data, a, b).astype(dtype, copy=False), 'where', a, b)
+        return _compute(lambda a, b, dtype: xp.where(condition._array, a, b).astype(dtype, copy=False), 'where', a, b)
     @staticmethod
     def backward(ctx, grad):
-        keep = ctx.saved_tensors[0].data
-        return None, xp.where(keep, grad.data, 0), xp.where(keep, 0, grad.data)
+        keep = ctx.saved_tensors[0]._array
+        return None, xp.where(keep, grad._array, 0), xp.where(keep, 0, grad._array)
 
 def where(condition, input=None, other=None):
     "`input` where `condition` is true, else `other`, elementwise (with one argument: the indices where it is true)"
@@ -934,7 +934,7 @@ class NanToNum(Function):
     @staticmethod
     def forward(ctx, x, nan, posinf, neginf):
         ctx.save_for_backward(x)
-        return xp.nan_to_num(x.data, nan=nan, posinf=posinf, neginf=neginf)
+        return xp.nan_to_num(x._array, nan=nan, posinf=posinf, neginf=neginf)
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
@@ -948,7 +948,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 # %% ../nbs/00a_pointwise.ipynb #4808294b
 def _compare(fn, name, input, other):
     other = _operand(other)
-    try: return as_tensor(fn(input.data, _data(other)))
+    try: return as_tensor(fn(input._array, _data(other)))
     except ValueError:
         raise ShapeError(f"{name}: shapes {tuple(input.shape)} and {xp.shape(_data(other))} can't be broadcast together") from None
 
@@ -989,46 +989,46 @@ not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 @tensor_method
 def isnan(input):
     "True where an element is NaN"
-    return as_tensor(xp.isnan(input.data))
+    return as_tensor(xp.isnan(input._array))
 
 @tensor_method
 def isinf(input):
     "True where an element is infinite"
-    return as_tensor(xp.isinf(input.data))
+    return as_tensor(xp.isinf(input._array))
 
 @tensor_method
 def isfinite(input):
     "True where an element is neither infinite nor NaN"
-    return as_tensor(xp.isfinite(input.data))
+    return as_tensor(xp.isfinite(input._array))
 
 @tensor_method
 def isposinf(input):
     "True where an element is +inf"
-    return as_tensor(xp.isposinf(input.data))
+    return as_tensor(xp.isposinf(input._array))
 
 @tensor_method
 def isneginf(input):
     "True where an element is -inf"
-    return as_tensor(xp.isneginf(input.data))
+    return as_tensor(xp.isneginf(input._array))
 
 @tensor_method
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     "True where |input - other| <= atol + rtol * |other|"
-    return as_tensor(xp.isclose(input.data, _data(_operand(other)), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return as_tensor(xp.isclose(input._array, _data(_operand(other)), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 @tensor_method
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     "True (a Python bool) if `isclose` holds everywhere"
-    return bool(xp.allclose(input.data, _data(_operand(other)), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return bool(xp.allclose(input._array, _data(_operand(other)), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 @tensor_method
 def equal(input, other):
     "True (a Python bool) if the two have the same shape and the same elements"
-    return input.shape == other.shape and bool((input.data == other.data).all())
+    return input.shape == other.shape and bool((input._array == other._array).all())
 
 # %% ../nbs/00a_pointwise.ipynb #58716f19
 def _logical(fn, input, other=None):
-    operands = (input.data,) if other is None else (input.data, _data(_operand(other)))
+    operands = (input._array,) if other is None else (input._array, _data(_operand(other)))
     return as_tensor(fn(*operands))
 
 @tensor_method
@@ -1092,7 +1092,7 @@ def bitwise_right_shift(input, other):
 class Fill(Function):
     "Every element set to one value (for `fill_`); no gradient reaches the old values"
     @staticmethod
-    def forward(ctx, x, value): return xp.full_like(x.data, _data(value))
+    def forward(ctx, x, value): return xp.full_like(x._array, _data(value))
     @staticmethod
     def backward(ctx, grad): return None, grad.sum() if ctx.needs_input_grad[1] else None
 
@@ -1100,7 +1100,7 @@ class Copy(Function):
     "`x`'s values replaced by another tensor's (for `copy_`); the gradient goes to the source"
     @staticmethod
     def forward(ctx, x, src):
-        try: return xp.broadcast_to(src.data, x.shape).astype(x.dtype)
+        try: return xp.broadcast_to(src._array, x.shape).astype(x.dtype)
         except ValueError: raise ShapeError(f"copy_: the source of shape {tuple(src.shape)} can't be broadcast to "
                                               f"{tuple(x.shape)}") from None
     @staticmethod
@@ -1109,7 +1109,7 @@ class Copy(Function):
 class Clone(Function):
     "A copy of `x` in new memory; the gradient passes unchanged"
     @staticmethod
-    def forward(ctx, x): return x.data.copy()
+    def forward(ctx, x): return x._array.copy()
     @staticmethod
     def backward(ctx, grad): return grad
 

@@ -128,7 +128,7 @@ def randperm(n, *, generator=None, dtype=int64, device=None, requires_grad=False
 # %% ../nbs/00g_random.ipynb #e88a749a
 def multinomial(input, num_samples, replacement=False, *, generator=None):
     "`num_samples` indices drawn from each row of non-negative weights `input` (1-D or 2-D)"
-    weights = input.data.astype(xp.float64)
+    weights = input._array.astype(xp.float64)
     if input.ndim not in (1, 2): raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {input.ndim}")
     rows = weights.reshape(-1, weights.shape[-1])
     if (rows < 0).any() or not xp.isfinite(rows).all(): raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
@@ -150,14 +150,14 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 @tensor_method
 def bernoulli(input, p=None, *, generator=None):
     "1 with probability `input` (or `p`), else 0, elementwise, in the dtype of `input`"
-    probs = input.data if p is None else xp.broadcast_to(p, input.shape)
+    probs = input._array if p is None else xp.broadcast_to(p, input.shape)
     return as_tensor((_rng(generator).random(input.shape) < probs).astype(input.dtype))
 
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
     "Samples from normal distributions with means `mean` and standard deviations `std` (numbers or tensors)"
     check_device(device)
-    m = mean.data if isinstance(mean, Tensor) else mean
-    s = std.data if isinstance(std, Tensor) else std
+    m = mean._array if isinstance(mean, Tensor) else mean
+    s = std._array if isinstance(std, Tensor) else std
     shape = _size((size,)) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
     dtype = dtype or next((t.dtype for t in (mean, std) if isinstance(t, Tensor)), get_default_dtype())
     t = as_tensor((m + s * _rng(generator).standard_normal(shape)).astype(dtype))
@@ -181,7 +181,7 @@ def uniform_(input, a=0., b=1., *, generator=None):
 @tensor_method
 def bernoulli_(input, p=0.5, *, generator=None):
     "In place: 1 with probability `p`, else 0"
-    return _fill(input, (_rng(generator).random(input.shape) < (p.data if isinstance(p, Tensor) else p)))
+    return _fill(input, (_rng(generator).random(input.shape) < (p._array if isinstance(p, Tensor) else p)))
 
 @tensor_method
 def exponential_(input, lambd=1., *, generator=None):

@@ -31,7 +31,7 @@ def _dims(dim, ndim, axis=None):
 
 def _spread(grad, shape, dims, keepdim):
     "Broadcast the gradient of a reduction over `dims` back to the input's `shape`"
-    g = grad.data if isinstance(grad, Tensor) else grad
+    g = grad._array if isinstance(grad, Tensor) else grad
     if not keepdim: g = xp.expand_dims(g, dims)
     return xp.broadcast_to(g, shape)
 
@@ -45,7 +45,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim, dtype):
         ctx.shape, ctx.dims, ctx.keepdim = x.shape, dims, keepdim
-        return x.data.sum(axis=dims, keepdims=keepdim, dtype=dtype)
+        return x._array.sum(axis=dims, keepdims=keepdim, dtype=dtype)
     @staticmethod
     def backward(ctx, grad): return _spread(grad, ctx.shape, ctx.dims, ctx.keepdim)
 
@@ -54,9 +54,9 @@ class Mean(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim, dtype):
         ctx.shape, ctx.dims, ctx.keepdim, ctx.count = x.shape, dims, keepdim, _count(x.shape, dims)
-        return x.data.mean(axis=dims, keepdims=keepdim, dtype=dtype).astype(dtype or x.dtype, copy=False)
+        return x._array.mean(axis=dims, keepdims=keepdim, dtype=dtype).astype(dtype or x.dtype, copy=False)
     @staticmethod
-    def backward(ctx, grad): return _spread(grad.data / ctx.count, ctx.shape, ctx.dims, ctx.keepdim)
+    def backward(ctx, grad): return _spread(grad._array / ctx.count, ctx.shape, ctx.dims, ctx.keepdim)
 
 @tensor_method
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None):
@@ -85,15 +85,15 @@ class Prod(Function):
     def forward(ctx, x, dim, keepdim, dtype):
         ctx.save_for_backward(x)
         ctx.dim, ctx.keepdim = dim, keepdim
-        data = x.data.reshape(-1) if dim is None else x.data
+        data = x._array.reshape(-1) if dim is None else x._array
         return data.prod(axis=0 if dim is None else dim, keepdims=keepdim and dim is not None, dtype=dtype)
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        if x.data.size == 0: return xp.zeros(x.shape, grad.dtype)
-        data, axis = (x.data.reshape(-1), 0) if ctx.dim is None else (x.data, ctx.dim)
+        if x._array.size == 0: return xp.zeros(x.shape, grad.dtype)
+        data, axis = (x._array.reshape(-1), 0) if ctx.dim is None else (x._array, ctx.dim)
         others = _exclusive_cumprod(data, axis) * _exclusive_cumprod(data, axis, reverse=True)
-        g = grad.data if ctx.dim is None or ctx.keepdim else xp.expand_dims(grad.data, ctx.dim)
+        g = grad._array if ctx.dim is None or ctx.keepdim else xp.expand_dims(grad._array, ctx.dim)
         return (g * others).reshape(x.shape), None, None, None
 
 @tensor_method
@@ -111,16 +111,16 @@ class Extreme(Function):
     "`amax` or `amin` over `dims`: the gradient is shared evenly by the elements that reach it"
     @staticmethod
     def forward(ctx, x, dims, keepdim, reduce):
-        if x.data.size == 0 and builtins.any(x.shape[d] == 0 for d in dims):
+        if x._array.size == 0 and builtins.any(x.shape[d] == 0 for d in dims):
             raise IndexError(f"{reduce.__name__}(): Expected reduction dim to be specified for input.numel() == 0. "
                              f"Specify the reduction dim with the 'dim' argument.")
-        out = reduce(x.data, axis=dims, keepdims=True)
-        ctx.chosen = x.data == out
+        out = reduce(x._array, axis=dims, keepdims=True)
+        ctx.chosen = x._array == out
         ctx.keepdim, ctx.dims = keepdim, dims
         return out if keepdim else out.squeeze(dims) if dims else out
     @staticmethod
     def backward(ctx, grad):
-        g = grad.data if ctx.keepdim else xp.expand_dims(grad.data, ctx.dims)
+        g = grad._array if ctx.keepdim else xp.expand_dims(grad._array, ctx.dims)
         return g * ctx.chosen / ctx.chosen.sum(axis=ctx.dims, keepdims=True), None, None, None
 
 class ExtremeAlong(Function):
@@ -128,8 +128,8 @@ class ExtremeAlong(Function):
     @staticmethod
     def forward(ctx, x, dim, keepdim, find):
         if x.shape[dim] == 0: raise IndexError(f"cannot take the {find.__name__[3:]} of an empty dimension (dim {dim})")
-        index = xp.expand_dims(find(x.data, axis=dim), dim)
-        values = xp.take_along_axis(x.data, index, axis=dim)
+        index = xp.expand_dims(find(x._array, axis=dim), dim)
+        values = xp.take_along_axis(x._array, index, axis=dim)
         ctx.shape, ctx.index, ctx.dim, ctx.keepdim = x.shape, index, dim, keepdim
         if not keepdim: values, index = values.squeeze(dim), index.squeeze(dim)
         indices = as_tensor(index.astype(xp.int64))
@@ -138,7 +138,7 @@ class ExtremeAlong(Function):
     @staticmethod
     def backward(ctx, grad, grad_indices):
         out = xp.zeros(ctx.shape, grad.dtype)
-        xp.put_along_axis(out, ctx.index, grad.data if ctx.keepdim else xp.expand_dims(grad.data, ctx.dim), axis=ctx.dim)
+        xp.put_along_axis(out, ctx.index, grad._array if ctx.keepdim else xp.expand_dims(grad._array, ctx.dim), axis=ctx.dim)
         return out, None, None, None
 
 def _extreme(input, dim, keepdim, axis, find, reduce):
@@ -173,42 +173,42 @@ def amin(input, dim=(), keepdim=False):
 def argmax(input, dim=None, keepdim=False, *, axis=None):
     "The index of the largest value (in the flattened tensor when `dim` is None)"
     if axis is not None: dim = axis
-    return as_tensor(xp.argmax(input.data, axis=dim, keepdims=keepdim and dim is not None).astype(int64))
+    return as_tensor(xp.argmax(input._array, axis=dim, keepdims=keepdim and dim is not None).astype(int64))
 
 @tensor_method
 def argmin(input, dim=None, keepdim=False, *, axis=None):
     "The index of the smallest value (in the flattened tensor when `dim` is None)"
     if axis is not None: dim = axis
-    return as_tensor(xp.argmin(input.data, axis=dim, keepdims=keepdim and dim is not None).astype(int64))
+    return as_tensor(xp.argmin(input._array, axis=dim, keepdims=keepdim and dim is not None).astype(int64))
 
 @tensor_method
 def all(input, dim=None, keepdim=False):
     "True if every element (along `dim`) is nonzero"
-    return as_tensor(xp.all(input.data, axis=None if dim is None else _dims(dim, input.ndim), keepdims=keepdim))
+    return as_tensor(xp.all(input._array, axis=None if dim is None else _dims(dim, input.ndim), keepdims=keepdim))
 
 @tensor_method
 def any(input, dim=None, keepdim=False):
     "True if some element (along `dim`) is nonzero"
-    return as_tensor(xp.any(input.data, axis=None if dim is None else _dims(dim, input.ndim), keepdims=keepdim))
+    return as_tensor(xp.any(input._array, axis=None if dim is None else _dims(dim, input.ndim), keepdims=keepdim))
 
 @tensor_method
 def count_nonzero(input, dim=None):
     "How many elements (along `dim`) are nonzero"
-    return as_tensor(xp.asarray(xp.count_nonzero(input.data, axis=None if dim is None else _dims(dim, input.ndim))).astype(int64))
+    return as_tensor(xp.asarray(xp.count_nonzero(input._array, axis=None if dim is None else _dims(dim, input.ndim))).astype(int64))
 
 # %% ../nbs/00b_reduction.ipynb #ab24e203
 class Var(Function):
     "The variance over `dim` (with `correction`); gradient `g * 2 * (x - mean) / (n - correction)`"
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
-        centered = x.data - x.data.mean(axis=dims, keepdims=True)
+        centered = x._array - x._array.mean(axis=dims, keepdims=True)
         ctx.centered, ctx.dims, ctx.keepdim = centered, dims, keepdim
         ctx.divisor = builtins.max(_count(x.shape, dims) - correction, 0)
         with xp.errstate(divide='ignore', invalid='ignore'):
             return ((centered * centered).sum(axis=dims, keepdims=keepdim) / ctx.divisor).astype(x.dtype, copy=False)
     @staticmethod
     def backward(ctx, grad):
-        g = grad.data if ctx.keepdim else xp.expand_dims(grad.data, ctx.dims)
+        g = grad._array if ctx.keepdim else xp.expand_dims(grad._array, ctx.dims)
         with xp.errstate(divide='ignore', invalid='ignore'):
             return g * 2 * ctx.centered / ctx.divisor, None, None, None
 
@@ -251,7 +251,7 @@ class LogSumExp(Function):
     "`ln(sum(e**x))` over `dim` without overflow; its gradient is the softmax"
     @staticmethod
     def forward(ctx, x, dims, keepdim):
-        shifted, m = _shifted(x.data, dims)
+        shifted, m = _shifted(x._array, dims)
         out = xp.log(xp.exp(shifted).sum(axis=dims, keepdims=True)) + m
         ctx.save_for_backward(x)
         ctx.out, ctx.dims, ctx.keepdim = out, dims, keepdim
@@ -259,32 +259,32 @@ class LogSumExp(Function):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        g = grad.data if ctx.keepdim else xp.expand_dims(grad.data, ctx.dims)
-        return g * xp.exp(x.data - ctx.out), None, None
+        g = grad._array if ctx.keepdim else xp.expand_dims(grad._array, ctx.dims)
+        return g * xp.exp(x._array - ctx.out), None, None
 
 class Softmax(Function):
     "`e**x / sum(e**x)` over `dim`; gradient `s * (g - sum(g * s))`"
     @staticmethod
     def forward(ctx, x, dim):
-        e = xp.exp(_shifted(x.data, (dim,))[0])
+        e = xp.exp(_shifted(x._array, (dim,))[0])
         s = e / e.sum(axis=dim, keepdims=True)
         ctx.s, ctx.dim = s, dim
         return s
     @staticmethod
     def backward(ctx, grad):
-        s, g = ctx.s, grad.data
+        s, g = ctx.s, grad._array
         return s * (g - (g * s).sum(axis=ctx.dim, keepdims=True)), None
 
 class LogSoftmax(Function):
     "`x - logsumexp(x)` over `dim`; gradient `g - softmax(x) * sum(g)`"
     @staticmethod
     def forward(ctx, x, dim):
-        out = log_softmax_array(x.data, dim)
+        out = log_softmax_array(x._array, dim)
         ctx.out, ctx.dim = out, dim
         return out
     @staticmethod
     def backward(ctx, grad):
-        g = grad.data
+        g = grad._array
         return g - xp.exp(ctx.out) * g.sum(axis=ctx.dim, keepdims=True), None
 
 def _softmax_input(input, dim, dtype):
@@ -314,10 +314,10 @@ class Cumsum(Function):
     @staticmethod
     def forward(ctx, x, dim, dtype):
         ctx.dim = dim
-        return xp.cumsum(x.data, axis=dim, dtype=dtype)
+        return xp.cumsum(x._array, axis=dim, dtype=dtype)
     @staticmethod
     def backward(ctx, grad):
-        return xp.flip(xp.cumsum(xp.flip(grad.data, ctx.dim), axis=ctx.dim), ctx.dim), None, None
+        return xp.flip(xp.cumsum(xp.flip(grad._array, ctx.dim), axis=ctx.dim), ctx.dim), None, None
 
 class Cumprod(Function):
     "Running products along `dim`, with their gradient (zeros handled)"
@@ -325,11 +325,11 @@ class Cumprod(Function):
     def forward(ctx, x, dim, dtype):
         ctx.save_for_backward(x)
         ctx.dim = dim
-        return xp.cumprod(x.data, axis=dim, dtype=dtype)
+        return xp.cumprod(x._array, axis=dim, dtype=dtype)
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        data, g, dim = xp.moveaxis(x.data, ctx.dim, 0), xp.moveaxis(grad.data, ctx.dim, 0), ctx.dim
+        data, g, dim = xp.moveaxis(x._array, ctx.dim, 0), xp.moveaxis(grad._array, ctx.dim, 0), ctx.dim
         if data.shape[0] == 0: return xp.zeros(x.shape, grad.dtype), None, None
         after = xp.empty_like(g)                     # S_i = g_i + x_{i+1} S_{i+1}
         after[-1] = g[-1]
@@ -354,14 +354,14 @@ class Reorder(Function):
     @staticmethod
     def forward(ctx, x, index, dim):
         ctx.shape, ctx.index, ctx.dim = x.shape, index, dim
-        values = xp.take_along_axis(x.data, index, axis=dim)
+        values = xp.take_along_axis(x._array, index, axis=dim)
         indices = as_tensor(index)
         ctx.mark_non_differentiable(indices)
         return values, indices
     @staticmethod
     def backward(ctx, grad, grad_indices):
         out = xp.zeros(ctx.shape, grad.dtype)
-        xp.put_along_axis(out, ctx.index, grad.data, axis=ctx.dim)
+        xp.put_along_axis(out, ctx.index, grad._array, axis=ctx.dim)
         return out, None, None
 
 def _order(data, dim, descending):
@@ -374,12 +374,12 @@ def sort(input, dim=-1, descending=False, stable=False):
     "`(values, indices)` sorted along `dim`"
     if input.ndim == 0: return values_indices(input.clone(), as_tensor(xp.array(0)))
     dim = _dims(dim, input.ndim)[0]
-    return values_indices(*Reorder.apply(input, _order(input.data, dim, descending), dim))
+    return values_indices(*Reorder.apply(input, _order(input._array, dim, descending), dim))
 
 @tensor_method
 def argsort(input, dim=-1, descending=False, stable=False):
     "The indices that sort `input` along `dim`"
-    return as_tensor(_order(input.data, _dims(dim, input.ndim)[0] if input.ndim else 0, descending))
+    return as_tensor(_order(input._array, _dims(dim, input.ndim)[0] if input.ndim else 0, descending))
 
 @tensor_method
 def topk(input, k, dim=-1, largest=True, sorted=True):
@@ -387,5 +387,5 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     dim = _dims(dim, input.ndim)[0] if input.ndim else 0
     size = input.shape[dim] if input.ndim else 1
     if not 0 <= k <= size: raise RuntimeError(f"topk: k ({k}) is out of range for dimension {dim} of size {size}")
-    index = xp.take(_order(input.data, dim, largest), range(k), axis=dim) if input.ndim else xp.zeros((), int64)
+    index = xp.take(_order(input._array, dim, largest), range(k), axis=dim) if input.ndim else xp.zeros((), int64)
     return values_indices(*Reorder.apply(input, index, dim))

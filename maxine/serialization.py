@@ -65,7 +65,7 @@ def _tensor_dict(obj, format):
         if not isinstance(value, (Tensor, xp.ndarray)) or as_tensor(value).dtype.kind not in 'biuf':
             raise TypeError(f"save: a {format} file holds tensors only, but '{key}' is a {type(value).__name__}; "
                             f"save other objects to a .pt file")
-        arrays[key] = xp.ascontiguousarray(as_tensor(value).data)
+        arrays[key] = xp.ascontiguousarray(as_tensor(value)._array)
     return arrays
 
 def _arrays_digest(arrays):

@@ -34,7 +34,7 @@ class Reshape(Function):
     @staticmethod
     def forward(ctx, x, shape, copy):
         ctx.shape = x.shape
-        try: return xp.reshape(x.data, shape, copy=copy)
+        try: return xp.reshape(x._array, shape, copy=copy)
         except ValueError as e:
             if copy is False and 'copy' in str(e):
                 raise RuntimeError(f"view size is not compatible with input tensor's size and stride (at least one "
@@ -42,7 +42,7 @@ class Reshape(Function):
             raise ShapeError(f"reshape: shape '{list(shape)}' is invalid for input of shape {tuple(x.shape)} "
                              f"({x.numel()} elements)") from None
     @staticmethod
-    def backward(ctx, grad): return grad.data.reshape(ctx.shape), None, None
+    def backward(ctx, grad): return grad._array.reshape(ctx.shape), None, None
 
 @tensor_method
 def reshape(input, *shape):
@@ -98,9 +98,9 @@ class Permute(Function):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return x.data.transpose(dims)
+        return x._array.transpose(dims)
     @staticmethod
-    def backward(ctx, grad): return grad.data.transpose(xp.argsort(ctx.dims)), None
+    def backward(ctx, grad): return grad._array.transpose(xp.argsort(ctx.dims)), None
 
 @tensor_method
 def permute(input, *dims):
@@ -157,7 +157,7 @@ def _matrix_transposed(input):
 class Expand(Function):
     "Size-1 dimensions repeated without copying; the gradient is summed back over them"
     @staticmethod
-    def forward(ctx, x, shape): return xp.broadcast_to(x.data, shape)
+    def forward(ctx, x, shape): return xp.broadcast_to(x._array, shape)
     @staticmethod
     def backward(ctx, grad): return grad, None            # the engine sums it back to the input's shape
 
@@ -193,11 +193,11 @@ class Repeat(Function):
     @staticmethod
     def forward(ctx, x, reps):
         ctx.shape, ctx.reps = (1,) * (len(reps) - x.ndim) + x.shape, reps
-        return xp.tile(x.data, reps)
+        return xp.tile(x._array, reps)
     @staticmethod
     def backward(ctx, grad):
         pairs = [n for r, s in zip(ctx.reps, ctx.shape) for n in (r, s)]     # (r0, s0, r1, s1, ...)
-        summed = grad.data.reshape(pairs).sum(axis=tuple(range(0, len(pairs), 2)))
+        summed = grad._array.reshape(pairs).sum(axis=tuple(range(0, len(pairs), 2)))
         return summed, None
 
 @tensor_method
@@ -220,18 +220,18 @@ class RepeatInterleave(Function):
     def forward(ctx, x, repeats, dim):
         ctx.shape, ctx.dim = x.shape, dim
         ctx.source = xp.repeat(xp.arange(x.shape[dim]), repeats)          # which input element each output copies
-        return xp.repeat(x.data, repeats, axis=dim)
+        return xp.repeat(x._array, repeats, axis=dim)
     @staticmethod
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
-        xp.add.at(xp.moveaxis(out, ctx.dim, 0), ctx.source, xp.moveaxis(grad.data, ctx.dim, 0))
+        xp.add.at(xp.moveaxis(out, ctx.dim, 0), ctx.source, xp.moveaxis(grad._array, ctx.dim, 0))
         return out, None, None
 
 @tensor_method
 def repeat_interleave(input, repeats, dim=None, *, output_size=None):
     "Each element repeated `repeats` times (an int, or one count per element) along `dim` (the flattened tensor if None)"
     if dim is None: input, dim = input.reshape(-1), 0
-    repeats = repeats.data if isinstance(repeats, Tensor) else repeats
+    repeats = repeats._array if isinstance(repeats, Tensor) else repeats
     return RepeatInterleave.apply(input, repeats, _dim(dim, input.ndim))
 
 class Flip(Function):
@@ -239,20 +239,20 @@ class Flip(Function):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return xp.flip(x.data, dims)
+        return xp.flip(x._array, dims)
     @staticmethod
-    def backward(ctx, grad): return xp.flip(grad.data, ctx.dims), None
+    def backward(ctx, grad): return xp.flip(grad._array, ctx.dims), None
 
 class Roll(Function):
     "Elements shifted cyclically along `dims`; the gradient is rolled back"
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
-        return xp.roll(x.data, shifts, dims)
+        return xp.roll(x._array, shifts, dims)
     @staticmethod
     def backward(ctx, grad):
         back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
-        return xp.roll(grad.data, back, ctx.dims), None, None
+        return xp.roll(grad._array, back, ctx.dims), None, None
 
 @tensor_method
 def flip(input, *dims):
@@ -290,12 +290,12 @@ class Cat(Function):
         ctx.dim, ctx.skipped = dim, [_skipped(t) and len(kept) < len(tensors) for t in tensors]
         ctx.sizes = [t.shape[dim] for t in kept]
         dtype = result_type(*tensors) if len(tensors) > 1 else tensors[0].dtype
-        try: return xp.concatenate([t.data for t in kept], axis=dim, dtype=dtype)
+        try: return xp.concatenate([t._array for t in kept], axis=dim, dtype=dtype)
         except ValueError:
             raise ShapeError(f"cat: shapes {[tuple(t.shape) for t in tensors]} must match except in dimension {dim}") from None
     @staticmethod
     def backward(ctx, grad):
-        pieces = iter(xp.split(grad.data, xp.cumsum(ctx.sizes)[:-1], axis=ctx.dim))
+        pieces = iter(xp.split(grad._array, xp.cumsum(ctx.sizes)[:-1], axis=ctx.dim))
         return (None,) + tuple(None if skipped else next(pieces) for skipped in ctx.skipped)
 
 def cat(tensors, dim=0, *, out=None):
@@ -330,9 +330,9 @@ class Split(Function):
     @staticmethod
     def forward(ctx, x, sizes, dim):
         ctx.dim, ctx.shape = dim, x.shape
-        return tuple(xp.split(x.data, xp.cumsum(sizes)[:-1], axis=dim))
+        return tuple(xp.split(x._array, xp.cumsum(sizes)[:-1], axis=dim))
     @staticmethod
-    def backward(ctx, *grads): return xp.concatenate([g.data for g in grads], axis=ctx.dim), None, None
+    def backward(ctx, *grads): return xp.concatenate([g._array for g in grads], axis=ctx.dim), None, None
 
 @tensor_method
 def split(tensor, split_size_or_sections, dim=0):
@@ -368,11 +368,11 @@ class Narrow(Function):
     @staticmethod
     def forward(ctx, x, dim, start, length):
         ctx.shape, ctx.index = x.shape, (slice(None),) * dim + (slice(start, start + length),)
-        return x.data[ctx.index]
+        return x._array[ctx.index]
     @staticmethod
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
-        out[ctx.index] = grad.data
+        out[ctx.index] = grad._array
         return out, None, None, None
 
 @tensor_method
@@ -391,9 +391,9 @@ class Triangle(Function):
     def forward(ctx, x, diagonal, lower):
         ctx.diagonal, ctx.fn = diagonal, xp.tril if lower else xp.triu
         if x.ndim < 2: raise RuntimeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions")
-        return ctx.fn(x.data, diagonal)
+        return ctx.fn(x._array, diagonal)
     @staticmethod
-    def backward(ctx, grad): return ctx.fn(grad.data, ctx.diagonal), None, None
+    def backward(ctx, grad): return ctx.fn(grad._array, ctx.diagonal), None, None
 
 @tensor_method
 def tril(input, diagonal=0):
@@ -417,13 +417,13 @@ class Diagonal(Function):
     @staticmethod
     def forward(ctx, x, offset, dim1, dim2):
         ctx.shape, ctx.args = x.shape, (offset, dim1, dim2)
-        return xp.diagonal(x.data, offset, dim1, dim2)
+        return xp.diagonal(x._array, offset, dim1, dim2)
     @staticmethod
     def backward(ctx, grad):
         offset, dim1, dim2 = ctx.args
         out = xp.zeros(ctx.shape, grad.dtype)
         rows, cols = _diagonal_index(ctx.shape, offset, dim1, dim2)
-        xp.moveaxis(out, (dim1, dim2), (-2, -1))[..., rows, cols] = grad.data
+        xp.moveaxis(out, (dim1, dim2), (-2, -1))[..., rows, cols] = grad._array
         return out, None, None, None
 
 class DiagEmbed(Function):
@@ -431,9 +431,9 @@ class DiagEmbed(Function):
     @staticmethod
     def forward(ctx, v, offset):
         ctx.offset = offset
-        return xp.diag(v.data, offset)
+        return xp.diag(v._array, offset)
     @staticmethod
-    def backward(ctx, grad): return xp.diag(grad.data, ctx.offset), None
+    def backward(ctx, grad): return xp.diag(grad._array, ctx.offset), None
 
 @tensor_method
 def diagonal(input, offset=0, dim1=0, dim2=1):
@@ -452,12 +452,12 @@ class Unfold(Function):
     @staticmethod
     def forward(ctx, x, dim, size, step):
         ctx.shape, ctx.dim, ctx.size, ctx.step = x.shape, dim, size, step
-        windows = xp.lib.stride_tricks.sliding_window_view(x.data, size, axis=dim)
+        windows = xp.lib.stride_tricks.sliding_window_view(x._array, size, axis=dim)
         return windows[(slice(None),) * dim + (slice(None, None, step),)]
     @staticmethod
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
-        g = xp.moveaxis(grad.data, ctx.dim, -2)                   # (..., windows, size)
+        g = xp.moveaxis(grad._array, ctx.dim, -2)                   # (..., windows, size)
         target = xp.moveaxis(out, ctx.dim, -1)                    # (..., length)
         n = g.shape[-2]
         for k in range(ctx.size): target[..., k:k + ctx.step * (n - 1) + 1:ctx.step] += g[..., k]
@@ -475,4 +475,4 @@ def unfold(input, dimension, size, step):
 @tensor_method
 def contiguous(input, memory_format=None):
     "The elements stored row by row: the tensor itself if they are, else a copy"
-    return input if input.data.flags.c_contiguous else input.clone()
+    return input if input._array.flags.c_contiguous else input.clone()

@@ -72,14 +72,14 @@ def _number_dtype(x):
 def result_type(*operands):
     "The dtype of an elementwise op on `operands` (tensors and Python numbers), as in PyTorch"
     if len(operands) == 2 and isinstance(operands[0], Tensor):        # the common cases, decided quickly
-        d, other = operands[0].data.dtype, operands[1]
+        d, other = operands[0]._array.dtype, operands[1]
         if isinstance(other, Tensor):
-            if other.data.dtype == d: return d
+            if other._array.dtype == d: return d
         elif d.kind == 'f' and (type(other) is float or type(other) is int): return d
     dims = zero_dim = number = None
     for x in operands:
         if isinstance(x, Tensor):
-            if x.data.ndim: dims = x.dtype if dims is None else promote_types(dims, x.dtype)
+            if x._array.ndim: dims = x.dtype if dims is None else promote_types(dims, x.dtype)
             else: zero_dim = x.dtype if zero_dim is None else promote_types(zero_dim, x.dtype)
         else:
             d = _number_dtype(x)
@@ -148,7 +148,7 @@ def _as_array(data, dtype=None, copy=True):
     "`data` as an array of the array library: Python numbers and lists of floats become the default float dtype"
     if type(data) is xp.ndarray and data.dtype.kind in 'biuf':     # the common case, decided quickly
         return xp.array(data, dtype=dtype) if copy else xp.asarray(data, dtype=dtype)
-    if isinstance(data, Tensor): data = data.data
+    if isinstance(data, Tensor): data = data._array
     from_array = isinstance(data, (xp.ndarray, xp.generic)) or hasattr(data, '__array__')
     if from_array and not isinstance(data, (xp.ndarray, xp.generic)): data = data.__array__()   # e.g. a torch.Tensor
     try: arr = xp.array(data, dtype=dtype) if copy else xp.asarray(data, dtype=dtype)
@@ -167,21 +167,31 @@ def _wrap(array):
     "A new Tensor around `array` (no copy), outside any graph"
     if type(array) is not xp.ndarray: array = xp.asarray(array)   # NumPy reductions return scalars, not 0-d arrays
     t = object.__new__(Tensor)
-    t.data, t.grad, t._requires_grad, t.grad_fn, t._version_counter = array, None, False, None, [0]
+    t._array, t.grad, t._requires_grad, t.grad_fn, t._version_counter = array, None, False, None, [0]
     return t
 
 # %% ../nbs/00_tensor.ipynb #2707db40
 class Tensor:
     "An array that remembers how it was computed, so that `backward()` can find its gradients"
-    __slots__ = ('data', 'grad', '_requires_grad', 'grad_fn', '_version_counter', '__dict__', '__weakref__')
+    __slots__ = ('_array', 'grad', '_requires_grad', 'grad_fn', '_version_counter', '__dict__', '__weakref__')
     __array_ufunc__ = None
     _base, _output_nr, _hooks, _retains_grad = None, 0, (), False     # rarely set: see above
 
     def __init__(self, data, requires_grad=False, dtype=None, device=None):
         if device is not None: check_device(device)
-        self.data = _as_array(data, dtype)
+        self._array = _as_array(data, dtype)
         self.grad, self._requires_grad, self.grad_fn, self._version_counter = None, False, None, [0]
         if requires_grad: self.requires_grad_()
+
+    @property
+    def data(self):
+        "The same numbers as a new tensor outside the graph: changing it in place changes this tensor, unrecorded"
+        return _wrap(self._array)
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be set to a Tensor (it replaces this tensor's numbers), got {type(value).__name__}")
+        self._array = value._array
 
     @property
     def requires_grad(self):
@@ -192,7 +202,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad=True):
         "Start (or stop) recording the operations on this leaf tensor, in place"
-        if requires_grad and self.data.dtype.kind != 'f':
+        if requires_grad and self._array.dtype.kind != 'f':
             raise RuntimeError(f"only Tensors of floating point dtype can require gradients, this one is {self.dtype}")
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a computed "
@@ -200,96 +210,96 @@ class Tensor:
         self._requires_grad = bool(requires_grad)
         return self
 
-    shape = property(lambda self: self.data.shape, doc="The shape, a tuple as in NumPy (PyTorch's is a torch.Size)")
-    ndim = property(lambda self: self.data.ndim, doc="Number of dimensions")
-    dtype = property(lambda self: self.data.dtype, doc="The dtype of `data` (it compares equal to `maxine.float32`, ...)")
+    shape = property(lambda self: self._array.shape, doc="The shape, a tuple as in NumPy (PyTorch's is a torch.Size)")
+    ndim = property(lambda self: self._array.ndim, doc="Number of dimensions")
+    dtype = property(lambda self: self._array.dtype, doc="The dtype of `data` (it compares equal to `maxine.float32`, ...)")
     device = property(lambda self: _CPU, doc="Where the numbers live: always `device('cpu')`")
     is_leaf = property(lambda self: self.grad_fn is None, doc="True for a tensor that no recorded op produced")
     is_cuda = property(lambda self: False, doc="False: maxine computes on the CPU")
-    itemsize = property(lambda self: self.data.itemsize, doc="Bytes per element")
-    nbytes = property(lambda self: self.data.nbytes, doc="Bytes of all the elements")
+    itemsize = property(lambda self: self._array.itemsize, doc="Bytes per element")
+    nbytes = property(lambda self: self._array.nbytes, doc="Bytes of all the elements")
     _version = property(lambda self: self._version_counter[0], doc="How many times the numbers were changed in place")
     retains_grad = property(lambda self: self._retains_grad, doc="True if `retain_grad()` was called on this non-leaf")
 
     def size(self, dim=None):
         "The shape, or its length along `dim`"
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._array.shape if dim is None else self._array.shape[dim]
     def dim(self):
         "Number of dimensions"
-        return self.data.ndim
+        return self._array.ndim
     def numel(self):
         "Number of elements"
-        return self.data.size
+        return self._array.size
     nelement = numel
     def element_size(self):
         "Bytes per element"
-        return self.data.itemsize
+        return self._array.itemsize
     def stride(self, dim=None):
         "Steps in elements (not bytes, as NumPy counts them) between neighbours along each dimension"
-        steps = tuple(s // self.data.itemsize for s in self.data.strides)
+        steps = tuple(s // self._array.itemsize for s in self._array.strides)
         return steps if dim is None else steps[dim]
     def is_contiguous(self):
         "True if the elements are stored row by row with no gaps"
-        return self.data.flags.c_contiguous
+        return self._array.flags.c_contiguous
     def is_floating_point(self):
         "True if the elements are floating-point numbers"
-        return self.data.dtype.kind == 'f'
+        return self._array.dtype.kind == 'f'
     def data_ptr(self):
         "Address of the first element"
-        return self.data.ctypes.data
+        return self._array.ctypes._array
 
     def item(self):
         "The one number in this tensor, as a Python number"
-        if self.data.size != 1:
-            raise RuntimeError(f"a Tensor with {self.data.size} elements cannot be converted to Scalar")
-        return self.data.item()
+        if self._array.size != 1:
+            raise RuntimeError(f"a Tensor with {self._array.size} elements cannot be converted to Scalar")
+        return self._array.item()
     def tolist(self):
         "The numbers as (nested) Python lists"
-        return self.data.tolist()
+        return self._array.tolist()
     def numpy(self, force=False):
         "The NumPy array itself (it shares memory with the tensor)"
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self.data
+        return self._array
 
     def __array__(self, dtype=None, copy=None):
-        if dtype is not None and dtype != self.data.dtype: return self.data.astype(dtype)
-        return self.data.copy() if copy else self.data
+        if dtype is not None and dtype != self._array.dtype: return self._array.astype(dtype)
+        return self._array.copy() if copy else self._array
     def __len__(self):
         if self.ndim == 0: raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._array)
     def __iter__(self):
         if self.ndim == 0: raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self.data)))
+        return (self[i] for i in range(len(self._array)))
     def __bool__(self):
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous (shape {self.shape})")
-        return bool(self.data)
+        return bool(self._array)
     def __float__(self): return float(self.item())
     def __int__(self): return int(self.item())
     def __index__(self):
-        if self.data.dtype.kind not in 'biu' or self.data.size != 1:
+        if self._array.dtype.kind not in 'biu' or self._array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.data)
+        return int(self._array)
     def __format__(self, spec):
         if self.ndim == 0: return format(self.item(), spec)
         return object.__format__(self, spec)
-    def __contains__(self, value): return bool((self.data == _as_array(value, copy=False)).any())
+    def __contains__(self, value): return bool((self._array == _as_array(value, copy=False)).any())
     __hash__ = object.__hash__   # comparisons are elementwise, so hash by identity
 
     def __repr__(self):
         prefix = 'tensor('
-        body = xp.array2string(self.data, separator=', ', prefix=prefix)
+        body = xp.array2string(self._array, separator=', ', prefix=prefix)
         extras = ''
-        if self.data.dtype not in (_default_dtype, xp.int64, xp.bool_) or (self.data.size == 0 and self.data.dtype != _default_dtype):
-            extras += f', dtype={self.data.dtype}'
+        if self._array.dtype not in (_default_dtype, xp.int64, xp.bool_) or (self._array.size == 0 and self._array.dtype != _default_dtype):
+            extras += f', dtype={self._array.dtype}'
         if self.grad_fn is not None: extras += f', grad_fn=<{self.grad_fn.name()}>'
         elif self.requires_grad: extras += ', requires_grad=True'
         return f"{prefix}{body}{extras})"
 
-    def __getstate__(self): return {'data': self.data, 'requires_grad': self.requires_grad}
+    def __getstate__(self): return {'data': self._array, 'requires_grad': self.requires_grad}
     def __setstate__(self, state):
-        self.data, self._requires_grad = state['data'], state['requires_grad']
+        self._array, self._requires_grad = state['data'], state['requires_grad']
         self.grad, self.grad_fn, self._version_counter = None, None, [0]
 
 # %% ../nbs/00_tensor.ipynb #bf161484
@@ -305,7 +315,7 @@ def as_tensor(data, dtype=None, device=None):
 
 def as_array(x):
     "The array inside a Tensor, or `x` as an array"
-    return x.data if isinstance(x, Tensor) else xp.asarray(x)
+    return x._array if isinstance(x, Tensor) else xp.asarray(x)
 
 # %% ../nbs/00_tensor.ipynb #7c0c8c80
 _grad_enabled = True
@@ -475,11 +485,11 @@ def _as_output(o, inputs):
     "What forward returned, as an output tensor (a new one, unless forward made it itself)"
     if isinstance(o, Tensor):
         if not any(o is a for a in inputs): return o
-        o = o.data                                             # an input returned as it is: a new tensor on its array
+        o = o._array                                             # an input returned as it is: a new tensor on its array
     t = _wrap(o)
-    owner = t.data if t.data.base is None else t.data.base
+    owner = t._array if t._array.base is None else t._array.base
     for a in inputs:
-        if isinstance(a, Tensor) and (a.data is owner or a.data.base is owner):
+        if isinstance(a, Tensor) and (a._array is owner or a._array.base is owner):
             t._version_counter, t._base = a._version_counter, (a._base if a._base is not None else a)   # a view of an input
             break
     return t
@@ -489,14 +499,14 @@ def _record(ctx, inputs, outputs):
     edges, meta = [], []
     for a in inputs:
         if isinstance(a, Tensor):
-            edges.append(_edge(a)); meta.append((a.data.shape, a.data.dtype))
+            edges.append(_edge(a)); meta.append((a._array.shape, a._array.dtype))
         else: edges.append(None); meta.append(None)
     ctx._edges, ctx._input_meta = edges, meta
-    ctx._output_meta = [(o.data.shape, o.data.dtype) for o in outputs]
+    ctx._output_meta = [(o._array.shape, o._array.dtype) for o in outputs]
     d = ctx.__dict__
     skip = d.get('_non_differentiable', ())
     for i, o in enumerate(outputs):
-        if o.data.dtype.kind == 'f' and id(o) not in skip:
+        if o._array.dtype.kind == 'f' and id(o) not in skip:
             o.grad_fn, o._requires_grad = ctx, True
             if i: o._output_nr = i
     saved = d.get('_saved')
@@ -505,7 +515,7 @@ def _record(ctx, inputs, outputs):
 
 def _alias(t):
     "A tensor on the same array and version counter as `t`, outside the graph (saving it makes no reference cycle)"
-    a = _wrap(t.data)
+    a = _wrap(t._array)
     a._version_counter = t._version_counter
     return a
 
@@ -526,7 +536,7 @@ def _broadcasts_to(shape, target):
 
 def _fitted(g, meta, node, i):
     "The gradient `g` that `node` returned for input `i`, as an array of that input's shape and dtype"
-    if type(g) is not xp.ndarray: g = g.data if isinstance(g, Tensor) else xp.asarray(g)
+    if type(g) is not xp.ndarray: g = g._array if isinstance(g, Tensor) else xp.asarray(g)
     shape, dtype = meta
     if g.shape != shape:
         if not _broadcasts_to(shape, g.shape):
@@ -560,10 +570,10 @@ def _run_hooks(hooks, g):
 def _accumulate(leaf, g, given):
     "Add `g` into `leaf.grad`; the first time, `g` itself becomes `.grad` if no one else can see it"
     if leaf.grad is not None:
-        leaf.grad.data += g
+        leaf.grad._array += g
         return
-    if g.base is not None or not g.flags.writeable or id(g) in given or g.dtype != leaf.data.dtype:
-        g = xp.array(g, dtype=leaf.data.dtype)
+    if g.base is not None or not g.flags.writeable or id(g) in given or g.dtype != leaf._array.dtype:
+        g = xp.array(g, dtype=leaf._array.dtype)
     given.add(id(g))
     leaf.grad = _wrap(g)
 
@@ -647,11 +657,11 @@ def _root_grad(t, g):
         raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn: make its inputs with "
                            "requires_grad=True (and compute it outside no_grad())")
     if g is None:
-        if t.data.size != 1:
+        if t._array.size != 1:
             raise RuntimeError(f"grad can be implicitly created only for scalar outputs; this tensor has shape "
                                f"{tuple(t.shape)}, so pass gradient= a tensor of that shape")
-        return xp.ones_like(t.data)
-    g = xp.array(as_array(g), dtype=t.data.dtype)          # a copy: the caller's gradient stays theirs
+        return xp.ones_like(t._array)
+    g = xp.array(as_array(g), dtype=t._array.dtype)          # a copy: the caller's gradient stays theirs
     if g.shape != t.shape: raise ShapeError(f"backward: gradient has shape {g.shape} but the tensor has shape {t.shape}")
     return g
 
@@ -695,7 +705,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if g is None and not (allow_unused or materialize_grads):
             raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
                                "Set allow_unused=True if this is the desired behavior.")
-        grads.append(_wrap(xp.array(g)) if g is not None else _wrap(xp.zeros_like(t.data)) if materialize_grads else None)
+        grads.append(_wrap(xp.array(g)) if g is not None else _wrap(xp.zeros_like(t._array)) if materialize_grads else None)
     return tuple(grads)
 
 # %% ../nbs/00_tensor.ipynb #63a50730
@@ -709,7 +719,7 @@ class RemovableHandle:
 def _retain(ref):
     def keep(grad):
         t = ref()
-        if t is not None: _accumulate(t, xp.array(grad.data), set())
+        if t is not None: _accumulate(t, xp.array(grad._array), set())
     return keep
 
 def _register_hook(self, hook):
@@ -759,8 +769,8 @@ def _write_out(out, result, name):
                            f"but one of the arguments requires grad.")
     if not xp.can_cast(result.dtype, out.dtype, 'same_kind'):
         raise RuntimeError(f"{name}(): result type {result.dtype} can't be cast to the desired output type {out.dtype}")
-    if out.shape != result.shape: out.data = xp.empty(result.shape, out.dtype)   # resized, as PyTorch does
-    out.data[...] = result.data
+    if out.shape != result.shape: out._array = xp.empty(result.shape, out.dtype)   # resized, as PyTorch does
+    out._array[...] = result._array
     out._version_counter[0] += 1
     return out
 
@@ -799,16 +809,16 @@ def update_(t, op, *args, **kwargs):
     _changing(t)
     recording = _grad_enabled and (t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
     if recording:
-        old = _wrap(t.data.copy())                  # the numbers before the change, where t was in the graph
+        old = _wrap(t._array.copy())                  # the numbers before the change, where t was in the graph
         old.grad_fn, old._requires_grad, old._output_nr = t.grad_fn, t._requires_grad, t._output_nr
         result = op(old, *args, **kwargs)
     else: result = op(t, *args, **kwargs)
-    new = result.data
-    if new.shape != t.data.shape:
+    new = result._array
+    if new.shape != t._array.shape:
         raise ShapeError(f"output with shape {list(t.shape)} doesn't match the broadcast shape {list(new.shape)}")
-    if not xp.can_cast(new.dtype, t.data.dtype, 'same_kind'):
-        raise RuntimeError(f"result type {new.dtype} can't be cast to the desired output type {t.data.dtype}")
-    t.data[...] = new
+    if not xp.can_cast(new.dtype, t._array.dtype, 'same_kind'):
+        raise RuntimeError(f"result type {new.dtype} can't be cast to the desired output type {t._array.dtype}")
+    t._array[...] = new
     t._version_counter[0] += 1
     if recording:                                   # t now stands for the result (a constant, if nothing flowed in)
         t.grad_fn, t._requires_grad = result.grad_fn, result._requires_grad
@@ -824,7 +834,7 @@ def bump_version(t):
 class Cast(Function):
     "The same numbers in another dtype; the gradient is cast back"
     @staticmethod
-    def forward(ctx, x, dtype): return x.data.astype(dtype)
+    def forward(ctx, x, dtype): return x._array.astype(dtype)
     @staticmethod
     def backward(ctx, grad): return grad, None
 
@@ -847,12 +857,12 @@ def _to_args(args, kwargs):
 def _to(self, *args, **kwargs):
     "This tensor in another dtype and/or on another device (maxine has only the CPU): to(dtype), to('cpu'), to(other)"
     dtype = _to_args(args, dict(kwargs))
-    return self if dtype is None or dtype == self.data.dtype else Cast.apply(self, dtype)
+    return self if dtype is None or dtype == self._array.dtype else Cast.apply(self, dtype)
 
 @tensor_method('type')
 def _type(self, dtype=None):
     "With no argument, the type's name as PyTorch writes it; else this tensor as `dtype`"
-    if dtype is None: return f"maxine.{self.data.dtype.name}"
+    if dtype is None: return f"maxine.{self._array.dtype.name}"
     return self.to(dtype)
 
 @tensor_method('cpu')

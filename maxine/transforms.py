@@ -11,7 +11,7 @@ __all__ = ['Compose', 'Lambda', 'ToTensor', 'ToFloat', 'Normalize', 'FlattenImag
 from .tensor import Tensor, as_tensor, xp
 from .random import default_generator
 
-def _array(x): return x.data if isinstance(x, Tensor) else xp.asarray(x)
+def _array(x): return x._array if isinstance(x, Tensor) else xp.asarray(x)
 
 class Compose:
     "Apply transforms one after the other (to a batch at once, if every one of them can)"

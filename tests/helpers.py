@@ -24,7 +24,7 @@ def check_against_torch(fn, *arrays, torch_fn=None, grad=True, atol=1e-10, rtol=
         e = to_numpy(e)
         assert o.shape == e.shape, f"shape {o.shape} != torch's {e.shape}"
         if check_dtype: assert o.dtype == e.dtype, f"dtype {o.dtype} != torch's {e.dtype}"
-        np.testing.assert_allclose(o.data, e, atol=atol, rtol=rtol)
+        np.testing.assert_allclose(o.detach().numpy(), e, atol=atol, rtol=rtol)
     if not grad: return
     o, e = outs[0], expecteds[0]
     if not e.requires_grad: return
@@ -34,7 +34,7 @@ def check_against_torch(fn, *arrays, torch_fn=None, grad=True, atol=1e-10, rtol=
     for i, (x, t) in enumerate(zip(xs, ts)):
         if not t.requires_grad: continue
         tg = t.grad.numpy() if t.grad is not None else np.zeros(t.shape)
-        mg = x.grad.data if x.grad is not None else np.zeros(x.shape)
+        mg = x.grad.detach().numpy() if x.grad is not None else np.zeros(x.shape)
         assert mg.shape == tg.shape, f"grad {i}: shape {mg.shape} != torch's {tg.shape}"
         assert x.grad is None or x.grad.dtype == x.dtype, f"grad {i}: dtype {x.grad.dtype} != {x.dtype}"
         np.testing.assert_allclose(mg, tg, atol=atol, rtol=rtol, err_msg=f"gradient of input {i}")

@@ -45,11 +45,11 @@ def test_conv2d_module_matches_torch_and_inits_like_it():
     maxine.manual_seed(0)
     ours = nn.Conv2d(4, 6, (3, 2), stride=2, padding=1, groups=2, dtype=np.float64)
     theirs = torch.nn.Conv2d(4, 6, (3, 2), stride=2, padding=1, groups=2).double()
-    with torch.no_grad(): theirs.weight.copy_(torch.tensor(ours.weight.data)); theirs.bias.copy_(torch.tensor(ours.bias.data))
+    with torch.no_grad(): theirs.weight.copy_(torch.tensor(ours.weight.detach().numpy())); theirs.bias.copy_(torch.tensor(ours.bias.detach().numpy()))
     check_against_torch(ours, randn(0, (2, 4, 7, 6)), torch_fn=theirs)
     bound = 1 / np.sqrt(2 * 3 * 2)
-    assert ours.weight.shape == (6, 2, 3, 2) and np.abs(ours.weight.data).max() <= bound
-    assert np.abs(ours.weight.data).max() > 0.8 * bound
+    assert ours.weight.shape == (6, 2, 3, 2) and np.abs(ours.weight.detach().numpy()).max() <= bound
+    assert np.abs(ours.weight.detach().numpy()).max() > 0.8 * bound
     with pytest.raises(ValueError, match='divisible by groups'): nn.Conv2d(3, 4, 3, groups=2)
 
 
@@ -92,13 +92,13 @@ def test_batch_norm_train_eval_and_running_stats(cls, torch_cls, shape, momentum
     ours, theirs = cls(4, momentum=momentum), torch_cls(4, momentum=momentum).double()
     for k in ('weight', 'bias'):
         value = randn(hash(k) % 100, 4)
-        getattr(ours, k).data = value.copy()
+        getattr(ours, k).data = tensor(value.copy())
         with torch.no_grad(): getattr(theirs, k).copy_(torch.tensor(value))
-    ours.running_mean.data = ours.running_mean.data.astype(np.float64); ours.running_var.data = ours.running_var.data.astype(np.float64)
+    ours.running_mean.data = ours.running_mean.double(); ours.running_var.data = ours.running_var.double()
     for step in range(3):                                  # training: batch statistics, gradients, running statistics
         check_against_torch(ours, 2 * randn(step, shape) + 3, torch_fn=theirs)
-        np.testing.assert_allclose(ours.running_mean.data, theirs.running_mean.numpy(), rtol=1e-10)
-        np.testing.assert_allclose(ours.running_var.data, theirs.running_var.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(ours.running_mean.detach().numpy(), theirs.running_mean.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(ours.running_var.detach().numpy(), theirs.running_var.numpy(), rtol=1e-10)
     assert ours.num_batches_tracked.item() == theirs.num_batches_tracked.item() == 3
     ours.eval(); theirs.eval()
     check_against_torch(ours, randn(9, shape), torch_fn=theirs)
@@ -113,14 +113,14 @@ def test_batch_norm_errors_and_state():
     other = nn.BatchNorm2d(3)
     bn.running_mean.data[:] = 5
     other.load_state_dict(bn.state_dict())
-    assert (other.running_mean.data == 5).all()
+    assert (other.running_mean.detach().numpy() == 5).all()
 
 
 @pytest.mark.parametrize('shape,normalized', [((4, 5), 5), ((2, 3, 4), (3, 4)), ((2, 3, 4), [4])])
 def test_layer_norm_matches_torch(shape, normalized):
     ours, theirs = nn.LayerNorm(normalized), torch.nn.LayerNorm(normalized).double()
     value = randn(1, ours.weight.shape)
-    ours.weight.data = value.copy(); ours.bias.data = value.copy() / 2
+    ours.weight.data = tensor(value.copy()); ours.bias.data = tensor(value.copy() / 2)
     with torch.no_grad(): theirs.weight.copy_(torch.tensor(value)); theirs.bias.copy_(torch.tensor(value / 2))
     check_against_torch(ours, randn(0, shape), torch_fn=theirs)
     with pytest.raises(ValueError, match='does not end with'): nn.LayerNorm(7)(tensor(np.zeros((2, 3))))
@@ -130,8 +130,8 @@ def copy_weights_into(theirs, ours):
     "Give a torch Sequential the weights of the same maxine Sequential (maxine's Linear weight is torch's transposed)"
     with torch.no_grad():
         for t, m in zip(theirs, ours):
-            if isinstance(m, nn.Conv2d): t.weight.copy_(torch.tensor(m.weight.data)); t.bias.copy_(torch.tensor(m.bias.data))
-            if isinstance(m, nn.Linear): t.weight.copy_(torch.tensor(m.w.data.T)); t.bias.copy_(torch.tensor(m.b.data))
+            if isinstance(m, nn.Conv2d): t.weight.copy_(torch.tensor(m.weight.detach().numpy())); t.bias.copy_(torch.tensor(m.bias.detach().numpy()))
+            if isinstance(m, nn.Linear): t.weight.copy_(torch.tensor(m.w.detach().numpy().T)); t.bias.copy_(torch.tensor(m.b.detach().numpy()))
 
 
 def test_small_cnn_matches_torch_end_to_end():
@@ -143,9 +143,9 @@ def test_small_cnn_matches_torch_end_to_end():
     copy_weights_into(theirs, ours)
     x = randn(3, (2, 1, 8, 8))
     out, expected = ours(tensor(x)), theirs(torch.tensor(x))
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-9, atol=1e-12)
     out.sum().backward(); expected.sum().backward()
-    np.testing.assert_allclose(ours[0].weight.grad.data, theirs[0].weight.grad.numpy(), rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(ours[0].weight.grad.detach().numpy(), theirs[0].weight.grad.numpy(), rtol=1e-8, atol=1e-12)
 
 
 def test_conv_keeps_float32():
@@ -170,19 +170,19 @@ def test_conv_batchnorm_cnn_matches_torch_in_training():
                          nn.Conv2d(4, 6, 3, padding=1, dtype=np.float64), nn.BatchNorm2d(6), nn.ReLU(), nn.Flatten(),
                          nn.Linear(6 * 4 * 4, 3, dtype=np.float64))
     for m in (ours[1], ours[5]):
-        for t in (m.weight, m.bias, m.running_mean, m.running_var): t.data = t.data.astype(np.float64)
+        for t in (m.weight, m.bias, m.running_mean, m.running_var): t.data = t.detach().double()
     theirs = torch.nn.Sequential(torch.nn.Conv2d(2, 4, 3, padding=1), torch.nn.BatchNorm2d(4), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                                  torch.nn.Conv2d(4, 6, 3, padding=1), torch.nn.BatchNorm2d(6), torch.nn.ReLU(), torch.nn.Flatten(),
                                  torch.nn.Linear(6 * 4 * 4, 3)).double()
     copy_weights_into(theirs, ours)
     x = randn(5, (3, 2, 8, 8))
     out, expected = ours(tensor(x)), theirs(torch.tensor(x))
-    assert not ours[0](tensor(x)).data.flags.c_contiguous      # conv2d's output is a channel-major view
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-9, atol=1e-12)
+    assert not ours[0](tensor(x)).detach().numpy().flags.c_contiguous      # conv2d's output is a channel-major view
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-9, atol=1e-12)
     (out * tensor(randn(6, (3, 3)))).sum().backward(); (expected * torch.tensor(randn(6, (3, 3)))).sum().backward()
     for i, name in [(0, 'weight'), (0, 'bias'), (1, 'weight'), (1, 'bias'), (4, 'weight'), (5, 'weight'), (5, 'bias')]:
-        np.testing.assert_allclose(getattr(ours[i], name).grad.data, getattr(theirs[i], name).grad.numpy(), rtol=1e-8, atol=1e-11)
-    np.testing.assert_allclose(ours[5].running_var.data, theirs[5].running_var.numpy(), rtol=1e-9)
+        np.testing.assert_allclose(getattr(ours[i], name).grad.detach().numpy(), getattr(theirs[i], name).grad.numpy(), rtol=1e-8, atol=1e-11)
+    np.testing.assert_allclose(ours[5].running_var.detach().numpy(), theirs[5].running_var.numpy(), rtol=1e-9)
 
 
 @given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 9), st.integers(1, 9), seeds)

@@ -186,7 +186,7 @@ def make_ds(n=103):
 @pytest.mark.parametrize('drop_last', [False, True])
 def test_every_sample_once_per_epoch(batch_size, shuffle, drop_last):
     dl = DataLoader(make_ds(), batch_size, shuffle=shuffle, drop_last=drop_last, seed=0)
-    batches = [y.data for _, y in dl]
+    batches = [y.detach().numpy() for _, y in dl]
     assert len(batches) == len(dl)
     assert all(len(b) == batch_size for b in batches[:-1]) and (not drop_last or all(len(b) == batch_size for b in batches))
     seen = np.concatenate(batches) if batches else np.array([], int)
@@ -196,7 +196,7 @@ def test_every_sample_once_per_epoch(batch_size, shuffle, drop_last):
 
 
 def test_shuffle_reproducible_under_seed_and_different_across_epochs():
-    def epochs(dl, n=3): return [np.concatenate([y.data for _, y in dl]) for _ in range(n)]
+    def epochs(dl, n=3): return [np.concatenate([y.detach().numpy() for _, y in dl]) for _ in range(n)]
     a, b = epochs(DataLoader(make_ds(), 10, shuffle=True, seed=3)), epochs(DataLoader(make_ds(), 10, shuffle=True, seed=3))
     for x, y in zip(a, b): np.testing.assert_array_equal(x, y)
     assert not np.array_equal(a[0], a[1])
@@ -227,7 +227,7 @@ def test_plain_dataset_and_collate():
         def __len__(self): return 5
         def __getitem__(self, i): return np.array([i, i * i], np.float32), i
     batches = list(DataLoader(Squares(), batch_size=2))
-    assert batches[0][0].data.tolist() == [[0, 0], [1, 1]] and batches[2][1].data.tolist() == [4]
+    assert batches[0][0].detach().numpy().tolist() == [[0, 0], [1, 1]] and batches[2][1].detach().numpy().tolist() == [4]
     with pytest.raises(TypeError, match='__len__|len()'): len(data.Dataset())      # as PyTorch's Dataset
 
 
@@ -236,7 +236,7 @@ def test_transforms_and_dataloaders():
     tfm = data.Compose([data.ToFloat(), data.Normalize(0.5, 0.25), data.FlattenImage()])
     ds = TensorDataset(images, np.arange(10), transform=tfm)
     x, y = ds[3]
-    assert x.shape == (784,) and x.dtype == np.float32 and np.allclose(x.data, 2.)
+    assert x.shape == (784,) and x.dtype == np.float32 and np.allclose(x.detach().numpy(), 2.)
     dls = data.DataLoaders.from_datasets(ds, ds, batch_size=4, seed=0)
     assert len(dls.train) == 3 and len(dls.valid) == 2 and dls.valid.batch_size == 8
     assert next(iter(dls.train))[0].shape == (4, 784)

@@ -12,7 +12,7 @@ def as_list(batch):
     if isinstance(batch, (tuple, list)): return [as_list(b) for b in batch]
     if isinstance(batch, dict): return {k: as_list(v) for k, v in batch.items()}
     if isinstance(batch, (int, float, str)): return batch
-    return np.asarray(batch.detach() if isinstance(batch, torch.Tensor) else batch.data).tolist()
+    return np.asarray(batch.detach() if isinstance(batch, torch.Tensor) else batch.numpy()).tolist()
 
 
 def test_deterministic_samplers_match_torch():

@@ -48,7 +48,7 @@ def test_boolean_mask_and_integer_tensor(shape, seed):
 def test_integer_index_repeats_accumulate():
     x = tensor([1., 2., 3.], requires_grad=True)
     x[tensor([0, 0, 2, 0])].sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [3., 0., 1.])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [3., 0., 1.])
 
 
 setitem_cases = [(0, 5.), ((slice(None), 1), 0.), ((1,), [7., 8., 9.]), ([0, 2], 1.5), ((Ellipsis, 0), -1.)]

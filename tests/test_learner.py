@@ -84,10 +84,10 @@ def test_early_stopping():
 
 def test_lr_find_restores_model_and_suggests():
     learn = tiny_learner()
-    before = {k: v.data.copy() for k, v in learn.model.state_dict().items()}
+    before = {k: v.detach().numpy().copy() for k, v in learn.model.state_dict().items()}
     lr = learn.lr_find(num_it=30, show_plot=False)
     assert 1e-7 <= lr <= 10
-    for k, v in learn.model.state_dict().items(): np.testing.assert_array_equal(v.data, before[k])
+    for k, v in learn.model.state_dict().items(): np.testing.assert_array_equal(v.detach().numpy(), before[k])
 
 
 def test_resume_from_checkpoint_gives_identical_weights(tmp_path):
@@ -103,7 +103,7 @@ def test_resume_from_checkpoint_gives_identical_weights(tmp_path):
     resumed = tiny_learner()
     resumed.fit_one_cycle(5, 2e-2, cbs=[Checkpoint(tmp_path / 'ckpt.pkl', resume=True)])   # the callback owns resuming
     for (k, a), b in zip(straight.model.state_dict().items(), resumed.model.state_dict().values()):
-        np.testing.assert_array_equal(a.data, b.data, err_msg=k)
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy(), err_msg=k)
 
 
 def test_save_load_round_trips(tmp_path):
@@ -112,7 +112,7 @@ def test_save_load_round_trips(tmp_path):
     for name in ('sd.pkl', 'sd.npz'):
         save(learn.model.state_dict(), tmp_path / name)
         loaded = load(tmp_path / name)
-        for k, v in learn.model.state_dict().items(): np.testing.assert_array_equal(loaded[k].data, v.data)
+        for k, v in learn.model.state_dict().items(): np.testing.assert_array_equal(loaded[k].detach().numpy(), v.detach().numpy())
     save(learn.opt.state_dict(), tmp_path / 'opt.pkl')
     opt2 = optim.Adam(learn.model.parameters()); opt2.load_state_dict(load(tmp_path / 'opt.pkl'))
     assert opt2.state[learn.model[0].weight]['step'] == len(learn.dls.train)
@@ -185,7 +185,7 @@ def test_seeded_runs_are_reproducible():
     from maxine.cli import train, parse_args
     a = train(parse_args(['--epochs', '1', '--quiet', '--seed', '7'])).model.state_dict()
     b = train(parse_args(['--epochs', '1', '--quiet', '--seed', '7'])).model.state_dict()
-    for k in a: np.testing.assert_array_equal(a[k].data, b[k].data)
+    for k in a: np.testing.assert_array_equal(a[k].detach().numpy(), b[k].detach().numpy())
 
 
 def test_models_of_the_command():

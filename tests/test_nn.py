@@ -20,8 +20,8 @@ def torch_linear_like(layer):
     "A torch.nn.Linear (float64) holding the same weights as maxine's `layer` (whose w is the transpose)"
     t = torch.nn.Linear(layer.in_features, layer.out_features, bias=layer.b is not None).double()
     with torch.no_grad():
-        t.weight.copy_(torch.tensor(layer.w.data.T))
-        if layer.b is not None: t.bias.copy_(torch.tensor(layer.b.data))
+        t.weight.copy_(torch.tensor(layer.w.detach().numpy().T))
+        if layer.b is not None: t.bias.copy_(torch.tensor(layer.b.detach().numpy()))
     return t
 
 
@@ -32,18 +32,18 @@ def test_linear_matches_torch(batch, n_in, n_out, bias, seed):
     ref = torch_linear_like(layer)
     x = randn(seed, (batch, n_in))
     out, expected = layer(tensor(x, requires_grad=True)), ref(torch.tensor(x))
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-10, atol=1e-12)
     g = randn(seed + 1, out.shape)
     out.backward(g); expected.backward(torch.tensor(g))
-    np.testing.assert_allclose(layer.w.grad.data, ref.weight.grad.numpy().T, rtol=1e-10, atol=1e-12)
-    if bias: np.testing.assert_allclose(layer.b.grad.data, ref.bias.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(layer.w.grad.detach().numpy(), ref.weight.grad.numpy().T, rtol=1e-10, atol=1e-12)
+    if bias: np.testing.assert_allclose(layer.b.grad.detach().numpy(), ref.bias.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
 def test_first_readme_linear_example():
     layer = nn.Linear(784, 10)
     assert layer.w.shape == (784, 10) and layer.b.shape == (10,)
     assert layer.weight.shape == (10, 784) and layer.bias is layer.b           # PyTorch's layout, the same numbers
-    assert np.shares_memory(layer.w.data, layer.weight.data) and (layer.w.data == layer.weight.data.T).all()
+    assert np.shares_memory(layer.w.detach().numpy(), layer.weight.detach().numpy()) and (layer.w.detach().numpy() == layer.weight.detach().numpy().T).all()
     x = torch.zeros(60000, 784)
     assert layer(x).shape == (60000, 10)
     assert layer.forward(x).shape == (60000, 10)
@@ -52,11 +52,11 @@ def test_first_readme_linear_example():
 def test_linear_init_like_torch_and_reproducible():
     maxine.manual_seed(0); a = nn.Linear(400, 30)
     maxine.manual_seed(0); b = nn.Linear(400, 30)
-    np.testing.assert_array_equal(a.w.data, b.w.data)
+    np.testing.assert_array_equal(a.w.detach().numpy(), b.w.detach().numpy())
     bound = 1 / math.sqrt(400)
     for p in (a.w, a.b):
-        assert p.dtype == np.float32 and np.abs(p.data).max() <= bound
-    assert a.w.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.05)   # uniform(-b, b) has std b/sqrt(3)
+        assert p.dtype == np.float32 and np.abs(p.detach().numpy()).max() <= bound
+    assert a.w.detach().numpy().std() == pytest.approx(bound / math.sqrt(3), rel=0.05)   # uniform(-b, b) has std b/sqrt(3)
 
 
 activations = {
@@ -87,14 +87,14 @@ def test_dropout_train_and_eval():
     drop = nn.Dropout(0.3)
     x = tensor(np.ones((100, 100)), requires_grad=True)
     y = drop(x)
-    kept = y.data != 0
+    kept = y.detach().numpy() != 0
     assert abs(kept.mean() - 0.7) < 0.02
-    np.testing.assert_allclose(y.data[kept], 1 / 0.7)
+    np.testing.assert_allclose(y.detach().numpy()[kept], 1 / 0.7)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, kept / 0.7)
+    np.testing.assert_allclose(x.grad.detach().numpy(), kept / 0.7)
     drop.eval()
     assert drop(x) is x
-    assert (nn.Dropout(1.)(x).data == 0).all()
+    assert (nn.Dropout(1.)(x).detach().numpy() == 0).all()
     with pytest.raises(ValueError, match='between 0 and 1, but got 1.5'): nn.Dropout(1.5)
 
 
@@ -109,10 +109,10 @@ def test_sequential_mlp_matches_torch():
     ours, theirs = mlp_pair(0)
     x = randn(1, (5, 6))
     out, expected = ours(x), theirs(torch.tensor(x))
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(out.detach().numpy(), expected.detach().numpy(), rtol=1e-10)
     out.sum().backward(); expected.sum().backward()
-    np.testing.assert_allclose(ours[0].w.grad.data, theirs[0].weight.grad.numpy().T, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(ours[2].b.grad.data, theirs[2].bias.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours[0].w.grad.detach().numpy(), theirs[0].weight.grad.numpy().T, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours[2].b.grad.detach().numpy(), theirs[2].bias.grad.numpy(), rtol=1e-9, atol=1e-12)
 
 
 class TwoLayer(nn.Module):
@@ -140,7 +140,7 @@ def test_module_registry():
     m(np.ones((3, 4), np.float32)).sum().backward()
     assert all(p.grad is not None for p in m.parameters())
     m.zero_grad(set_to_none=False)
-    assert all((p.grad.data == 0).all() for p in m.parameters())
+    assert all((p.grad.detach().numpy() == 0).all() for p in m.parameters())
     m.zero_grad()
     assert all(p.grad is None for p in m.parameters())
     del m.head_again
@@ -157,17 +157,17 @@ def test_state_dict_is_a_copy_and_round_trips():
     a, b = TwoLayer(), TwoLayer()
     saved = a.state_dict()
     a.head.weight.data[...] = 7
-    assert not (saved['head.weight'].data == 7).any()
+    assert not (saved['head.weight'].detach().numpy() == 7).any()
     w_before = b.head.weight                          # the same Parameter object stays in place
     b.load_state_dict(saved)
     assert b.head.weight is w_before
-    for k, v in saved.items(): np.testing.assert_array_equal(b.state_dict()[k].data, v.data)
+    for k, v in saved.items(): np.testing.assert_array_equal(b.state_dict()[k].detach().numpy(), v.detach().numpy())
 
 
 def test_load_state_dict_errors_name_the_key_and_change_nothing():
     m = TwoLayer()
     good = m.state_dict()
-    before = {k: v.data.copy() for k, v in good.items()}
+    before = {k: v.detach().numpy().copy() for k, v in good.items()}
     wrong = {**good, 'head.weight': np.zeros((3, 3)), 'extra': np.zeros(1)}
     del wrong['body.0.bias']
     altered = {k: (np.asarray(v) + 1 if k != 'head.weight' else v) for k, v in wrong.items()}
@@ -175,14 +175,14 @@ def test_load_state_dict_errors_name_the_key_and_change_nothing():
     msg = str(err.value)
     assert "Missing key(s) in state_dict: 'body.0.bias'" in msg and "Unexpected key(s) in state_dict: 'extra'" in msg
     assert 'size mismatch for head.weight: copying a param with shape (3, 3) from checkpoint, the shape in current model is (2, 5)' in msg
-    for k, v in m.state_dict().items(): np.testing.assert_array_equal(v.data, before[k])
+    for k, v in m.state_dict().items(): np.testing.assert_array_equal(v.detach().numpy(), before[k])
     with pytest.raises(RuntimeError, match='size mismatch'): m.load_state_dict(altered, strict=False)   # shapes always
-    for k, v in m.state_dict().items(): np.testing.assert_array_equal(v.data, before[k])
+    for k, v in m.state_dict().items(): np.testing.assert_array_equal(v.detach().numpy(), before[k])
     del altered['head.weight']
     report = m.load_state_dict(altered, strict=False)
     assert report.missing_keys == ['body.0.bias', 'head.weight'] and report.unexpected_keys == ['extra']
-    np.testing.assert_array_equal(m.body[0].weight.data, before['body.0.weight'] + 1)
-    np.testing.assert_array_equal(m.head.weight.data, before['head.weight'])
+    np.testing.assert_array_equal(m.body[0].weight.detach().numpy(), before['body.0.weight'] + 1)
+    np.testing.assert_array_equal(m.head.weight.detach().numpy(), before['head.weight'])
 
 
 def test_repr_prints_the_tree_like_torch():
@@ -217,20 +217,20 @@ def test_init_spread_matches_torch(name, torch_name, kwargs, std):
     theirs = torch.zeros(200, 300)
     getattr(nn.init, name)(ours, **kwargs)
     getattr(torch.nn.init, torch_name)(theirs, **kwargs)
-    assert ours.data.std() == pytest.approx(std, rel=0.03)
+    assert ours.detach().numpy().std() == pytest.approx(std, rel=0.03)
     assert theirs.std().item() == pytest.approx(std, rel=0.03)
-    if 'uniform' in name: assert np.abs(ours.data).max() == pytest.approx(theirs.abs().max().item(), rel=0.01)
+    if 'uniform' in name: assert np.abs(ours.detach().numpy()).max() == pytest.approx(theirs.abs().max().item(), rel=0.01)
 
 
 def test_init_conv_layout_fans_and_gains():
     w = nn.Parameter(np.zeros((16, 8, 3, 3)))            # (out, in, kh, kw) as in PyTorch
     nn.init.kaiming_normal_(w, nonlinearity='relu')
-    assert w.data.std() == pytest.approx(math.sqrt(2 / (8 * 9)), rel=0.05)
+    assert w.detach().numpy().std() == pytest.approx(math.sqrt(2 / (8 * 9)), rel=0.05)
     for g in ['linear', 'sigmoid', 'tanh', 'relu', 'selu']:
         assert nn.init.calculate_gain(g) == pytest.approx(torch.nn.init.calculate_gain(g))
     assert nn.init.calculate_gain('leaky_relu', 0.2) == pytest.approx(torch.nn.init.calculate_gain('leaky_relu', 0.2))
-    nn.init.ones_(w); assert (w.data == 1).all()
-    nn.init.zeros_(w); assert (w.data == 0).all()
+    nn.init.ones_(w); assert (w.detach().numpy() == 1).all()
+    nn.init.zeros_(w); assert (w.detach().numpy() == 0).all()
     with pytest.raises(ValueError, match='Mode fan not supported'): nn.init.kaiming_normal_(w, mode='fan')
 
 

@@ -42,7 +42,7 @@ def trajectories(make_opt, make_sched=None, clip=None, steps=STEPS, groups=False
                 (nn.utils.clip_grad_norm_ if lib == 'maxine' else torch.nn.utils.clip_grad_norm_)(params, clip)
             opt.step()
             if sched: sched.step()
-            history.append([np.array(p.detach().numpy() if lib == 'torch' else p.data) for p in params])
+            history.append([np.array(p.detach().numpy() if lib == 'torch' else p.detach().numpy()) for p in params])
         out[lib] = history
     return out['maxine'], out['torch']
 
@@ -137,15 +137,15 @@ def test_clip_grad_norm_trajectory_and_value():
         ours = nn.utils.clip_grad_norm_([p], 0.7, norm_type)
         theirs = torch.nn.utils.clip_grad_norm_([t], 0.7, norm_type)
         assert ours.item() == pytest.approx(theirs.item())
-        np.testing.assert_allclose(p.grad.data, t.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(p.grad.detach().numpy(), t.grad.numpy(), rtol=1e-10)
 
 
 def test_updates_are_in_place():
     p = tensor(np.ones(3), requires_grad=True)
-    array = p.data
+    array = p.detach().numpy()
     for opt in (optim.SGD([p], lr=0.1, momentum=0.9), optim.Adam([p]), optim.RMSprop([p], centered=True)):
         (p * p).sum().backward(); opt.step(); p.grad = None
-    assert p.data is array and not (array == 1).all()
+    assert p.detach().numpy() is array and not (array == 1).all()
 
 
 def test_state_dict_resume_gives_same_trajectory():
@@ -156,12 +156,12 @@ def test_state_dict_resume_gives_same_trajectory():
     opt = optimizers['adam_wd_amsgrad'](optim, params)
     for step in range(10):
         if step == 5:                                   # save, rebuild everything, load, go on
-            saved_params, saved_opt = [p.data.copy() for p in params], opt.state_dict()
+            saved_params, saved_opt = [p.detach().numpy().copy() for p in params], opt.state_dict()
             params = [tensor(a, requires_grad=True) for a in saved_params]
             opt = optimizers['adam_wd_amsgrad'](optim, params)
             opt.load_state_dict(saved_opt)
         opt.zero_grad(); loss_of('maxine', x, y, *params).backward(); opt.step()
-    for a, b in zip(params, full[-1]): np.testing.assert_array_equal(a.data, b)
+    for a, b in zip(params, full[-1]): np.testing.assert_array_equal(a.detach().numpy(), b)
 
 
 def test_state_dict_is_a_copy_and_checks_sizes():
@@ -196,7 +196,7 @@ def test_zero_grad_and_errors():
     opt = optim.Adam([p])
     (p * p).sum().backward()
     opt.zero_grad(set_to_none=False)
-    assert (p.grad.data == 0).all()
+    assert (p.grad.detach().numpy() == 0).all()
     opt.zero_grad()
     assert p.grad is None
     with pytest.raises(ValueError, match='empty parameter list'): optim.Adam([])

@@ -54,7 +54,7 @@ def test_integer_input_gives_default_float(name):
     x = np.array([1, 2, 3])
     m, t = getattr(tensor(x), name)(), getattr(torch.tensor(x), name)()
     assert m.dtype == t.numpy().dtype == np.float32
-    np.testing.assert_allclose(m.data, t.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(m.detach().numpy(), t.numpy(), rtol=1e-6)
 
 
 def test_unary_at_edges():
@@ -72,12 +72,12 @@ def test_unary_at_edges():
 def test_special_values():
     x = np.array([-np.inf, -1., 0., 1., np.inf, np.nan])
     for name in ['exp', 'tanh', 'sigmoid', 'erf', 'abs', 'relu', 'floor', 'sign']:
-        np.testing.assert_allclose(getattr(tensor(x), name)().data, getattr(torch.tensor(x), name)().numpy(),
+        np.testing.assert_allclose(getattr(tensor(x), name)().detach().numpy(), getattr(torch.tensor(x), name)().numpy(),
                                    rtol=1e-15, err_msg=name)
-    np.testing.assert_array_equal(tensor(x).nan_to_num().data, torch.tensor(x).nan_to_num().numpy())
-    np.testing.assert_array_equal(tensor(x).nan_to_num(1., 2., -2.).data, torch.tensor(x).nan_to_num(1., 2., -2.).numpy())
-    np.testing.assert_allclose(tensor(x).erfinv().data, torch.tensor(x).erfinv().numpy(), rtol=1e-15)
-    np.testing.assert_array_equal(tensor([-1., 1., 2.]).erfinv().data, torch.tensor([-1., 1., 2.]).erfinv().numpy())
+    np.testing.assert_array_equal(tensor(x).nan_to_num().detach().numpy(), torch.tensor(x).nan_to_num().numpy())
+    np.testing.assert_array_equal(tensor(x).nan_to_num(1., 2., -2.).detach().numpy(), torch.tensor(x).nan_to_num(1., 2., -2.).numpy())
+    np.testing.assert_allclose(tensor(x).erfinv().detach().numpy(), torch.tensor(x).erfinv().numpy(), rtol=1e-15)
+    np.testing.assert_array_equal(tensor([-1., 1., 2.]).erfinv().detach().numpy(), torch.tensor([-1., 1., 2.]).erfinv().numpy())
 
 
 # --- two inputs, broadcast ------------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def test_comparisons(op, shapes_, seed):
     a, b = np.round(randn(seed, sa)), np.round(randn(seed + 1, sb))
     out = getattr(tensor(a, requires_grad=True), op)(tensor(b))
     assert out.dtype == np.bool_ and not out.requires_grad
-    np.testing.assert_array_equal(out.data, getattr(torch.tensor(a), op)(torch.tensor(b)).numpy())
+    np.testing.assert_array_equal(out.detach().numpy(), getattr(torch.tensor(a), op)(torch.tensor(b)).numpy())
 
 
 @pytest.mark.parametrize('name', ['logical_and', 'logical_or', 'logical_xor', 'bitwise_and', 'bitwise_or',
@@ -215,19 +215,19 @@ def test_logic_and_bits(name, shapes_, seed):
     (sa, sb), _ = shapes_
     rng = np.random.default_rng(seed)
     a, b = rng.integers(0, 8, sa), rng.integers(0, 3, sb)
-    np.testing.assert_array_equal(getattr(tensor(a), name)(tensor(b)).data, getattr(torch.tensor(a), name)(torch.tensor(b)).numpy())
+    np.testing.assert_array_equal(getattr(tensor(a), name)(tensor(b)).detach().numpy(), getattr(torch.tensor(a), name)(torch.tensor(b)).numpy())
 
 
 def test_logic_operators_and_predicates():
     a, b = np.array([True, False, True]), np.array([True, True, False])
     for op in [lambda x, y: x & y, lambda x, y: x | y, lambda x, y: x ^ y, lambda x, y: ~x]:
-        np.testing.assert_array_equal(op(tensor(a), tensor(b)).data, op(torch.tensor(a), torch.tensor(b)).numpy())
+        np.testing.assert_array_equal(op(tensor(a), tensor(b)).detach().numpy(), op(torch.tensor(a), torch.tensor(b)).numpy())
     i = np.array([5, 3, 12])
     for op in [lambda x: x & 6, lambda x: x | 1, lambda x: x ^ 7, lambda x: ~x, lambda x: x << 2, lambda x: x >> 1]:
-        np.testing.assert_array_equal(op(tensor(i)).data, op(torch.tensor(i)).numpy())
+        np.testing.assert_array_equal(op(tensor(i)).detach().numpy(), op(torch.tensor(i)).numpy())
     x = np.array([1., np.nan, np.inf, -np.inf])
     for name in ['isnan', 'isinf', 'isfinite', 'isposinf', 'isneginf', 'logical_not']:
-        np.testing.assert_array_equal(getattr(tensor(x), name)().data, getattr(torch.tensor(x), name)().numpy())
+        np.testing.assert_array_equal(getattr(tensor(x), name)().detach().numpy(), getattr(torch.tensor(x), name)().numpy())
     y = x + 1e-9
     assert maxine.isclose(tensor(x), tensor(y)).tolist() == torch.isclose(torch.tensor(x), torch.tensor(y)).tolist()
     assert maxine.allclose(tensor([1., 2.]), tensor([1., 2. + 1e-9])) and not maxine.allclose(tensor([1.]), tensor([2.]))

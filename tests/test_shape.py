@@ -150,7 +150,7 @@ def test_views_and_copies():
                  x.transpose(0, 1), x.expand(4, 2, 3), x.split(1)[0], x.unbind(0)[1], x.detach(), x.diagonal()]:
         assert view._version_counter is x._version_counter, view
     assert x.T.reshape(6)._version_counter is not x._version_counter      # a reshape that had to copy
-    assert x.T.contiguous().data.flags.c_contiguous and x.contiguous() is x
+    assert x.T.contiguous().detach().numpy().flags.c_contiguous and x.contiguous() is x
 
 
 def test_shape_errors():

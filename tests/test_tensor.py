@@ -62,10 +62,10 @@ def test_gradients_accumulate_until_zeroed():
     x = tensor([1., 2.], requires_grad=True)
     (x * 3).sum().backward()
     (x * x).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [3 + 2, 3 + 4])
+    np.testing.assert_allclose(x.grad.detach().numpy(), [3 + 2, 3 + 4])
     x.grad = None
     (x * 3).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [3, 3])
+    np.testing.assert_allclose(x.grad.detach().numpy(), [3, 3])
     x.grad.zero_()
     assert x.grad.tolist() == [0., 0.]
 
@@ -75,7 +75,7 @@ def test_retain_graph_and_freed_graph():
     y = (x * x).sum()
     y.backward(retain_graph=True)
     y.backward()
-    np.testing.assert_allclose(x.grad.data, [4., 8.])
+    np.testing.assert_allclose(x.grad.detach().numpy(), [4., 8.])
     with pytest.raises(RuntimeError, match='second time'): y.backward()
 
 
@@ -95,12 +95,12 @@ def test_leaf_gradients_never_alias_anything_else():
     upstream = np.ones(2, np.float32)
     (x + y).backward(upstream)
     x.grad.data += 10                                   # must touch neither y.grad nor the caller's array
-    np.testing.assert_array_equal(y.grad.data, [1., 1.]); np.testing.assert_array_equal(upstream, [1., 1.])
+    np.testing.assert_array_equal(y.grad.detach().numpy(), [1., 1.]); np.testing.assert_array_equal(upstream, [1., 1.])
     w = tensor(np.ones((3, 2), np.float32), requires_grad=True)
     (tensor(np.ones((4, 3), np.float32)) @ w).sum().backward()
-    first = w.grad.data
+    first = w.grad.detach().numpy()
     (tensor(np.ones((4, 3), np.float32)) @ w).sum().backward()
-    assert w.grad.data is first and (first == 8).all()     # accumulated in place into the array it owns
+    assert w.grad.detach().numpy() is first and (first == 8).all()     # accumulated in place into the array it owns
 
 
 def test_backward_with_inputs_and_autograd_backward():
@@ -195,14 +195,14 @@ def test_custom_function_with_two_outputs_non_differentiable_and_needs_input_gra
 def test_function_backward_returning_wrong_shapes():
     class Bad(maxine.autograd.Function):
         @staticmethod
-        def forward(ctx, x): return x.data * 2
+        def forward(ctx, x): return x * 2
         @staticmethod
         def backward(ctx, grad): return maxine.ones(5)
     with pytest.raises(RuntimeError, match='invalid gradient at index 0'):
         Bad.apply(maxine.ones(3, requires_grad=True)).sum().backward()
     class TooMany(maxine.autograd.Function):
         @staticmethod
-        def forward(ctx, x): return x.data * 2
+        def forward(ctx, x): return x * 2
         @staticmethod
         def backward(ctx, grad): return grad, grad
     with pytest.raises(RuntimeError, match='incorrect number of gradients'):
@@ -217,13 +217,13 @@ def test_gradcheck():
         @staticmethod
         def forward(ctx, t):
             ctx.save_for_backward(t)
-            return t.data ** 2
+            return t ** 2
         @staticmethod
         def backward(ctx, g): return g * ctx.saved_tensors[0]
     with pytest.raises(maxine.autograd.GradcheckError, match='backward gives'): maxine.autograd.gradcheck(Wrong.apply, (x,))
     x.grad = maxine.ones(3, 4, dtype=maxine.float64)
     maxine.autograd.gradcheck(lambda t: t.exp(), (x,))
-    np.testing.assert_array_equal(x.grad.data, 1.)     # the user's gradient is kept
+    np.testing.assert_array_equal(x.grad.detach().numpy(), 1.)     # the user's gradient is kept
     with pytest.raises(ValueError, match='float64'): maxine.autograd.gradcheck(lambda t: t.exp(), (tensor([1.], requires_grad=True),))
 
 
@@ -250,7 +250,7 @@ def test_grad_mode_switches_as_in_torch():
         def f(t): return t * 2
         assert not f(x).requires_grad
         assert not x.detach().requires_grad
-    assert maxine.tensor([1.]).detach().data is not None
+    assert maxine.tensor([1.]).detach().detach().numpy() is not None
 
 
 def test_integer_and_boolean_tensors_get_no_gradient():
@@ -335,7 +335,7 @@ def test_repr_and_conversions():
     with pytest.raises(TypeError, match='integer tensors'): [1, 2][tensor(1.)]
     with pytest.raises(RuntimeError, match='ambiguous'): bool(tensor([1., 2.]))
     with pytest.raises(RuntimeError, match="requires grad"): x.numpy()
-    assert x.detach().numpy() is x.data
+    assert x.detach().numpy() is x.detach().numpy()
     assert 2. in tensor([1., 2.]) and x.stride() == (1,) and x.is_contiguous() and x.element_size() == 4
     assert tensor([[1., 2.]]).T.stride() == torch.tensor([[1., 2.]]).T.stride()
 
@@ -345,7 +345,7 @@ def test_pickle_and_deepcopy():
     y = w * 2
     restored = pickle.loads(pickle.dumps(y))
     assert restored.tolist() == [2., 4.] and restored.grad_fn is None
-    assert copy.deepcopy(w).requires_grad and copy.deepcopy(w).data is not w.data
+    assert copy.deepcopy(w).requires_grad and copy.deepcopy(w).detach().numpy() is not w.detach().numpy()
 
 
 def test_bad_data_errors():
@@ -377,7 +377,7 @@ def test_factories_match_torch():
                  (tensor([1, 2]).new_full((2,), 4), torch.tensor([1, 2]).new_full((2,), 4)),
                  (tensor([1, 2]).new_tensor([3, 4]), torch.tensor([1, 2]).new_tensor([3, 4]))]:
         assert m.shape == tuple(t.shape) and m.dtype == t.numpy().dtype, (m, t)
-        np.testing.assert_allclose(m.data, t.numpy(), rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(m.detach().numpy(), t.numpy(), rtol=1e-6, atol=1e-7)
     assert maxine.randn(2, 3, requires_grad=True).requires_grad and maxine.empty(2, 3).shape == (2, 3)
 
 
@@ -385,16 +385,16 @@ def test_from_numpy_and_as_tensor_share_memory():
     a = np.zeros(3)
     t = maxine.from_numpy(a)
     a[0] = 5
-    assert t[0].item() == 5. and maxine.as_tensor(a).data is a and maxine.tensor(a).data is not a
+    assert t[0].item() == 5. and maxine.as_tensor(a).detach().numpy() is a and maxine.tensor(a).detach().numpy() is not a
     t.add_(1)
     assert a.tolist() == [6., 1., 1.]
-    assert maxine.asarray(a, copy=True).data is not a
+    assert maxine.asarray(a, copy=True).detach().numpy() is not a
 
 
 def test_manual_seed_and_generators():
     maxine.manual_seed(3); a = (maxine.randn(4), maxine.rand(2, 2), maxine.randint(0, 10, (5,)), maxine.randperm(5))
     maxine.manual_seed(3); b = (maxine.randn(4), maxine.rand(2, 2), maxine.randint(0, 10, (5,)), maxine.randperm(5))
-    for x, y in zip(a, b): np.testing.assert_array_equal(x.data, y.data)
+    for x, y in zip(a, b): np.testing.assert_array_equal(x.detach().numpy(), y.detach().numpy())
     g = maxine.Generator().manual_seed(7)
     state = g.get_state()
     first = maxine.rand(3, generator=g)
@@ -421,11 +421,47 @@ def test_random_call_forms_like_torch():
 def test_multinomial_distribution():
     maxine.manual_seed(0)
     probs = np.array([0.1, 0.0, 0.6, 0.3])
-    draws = maxine.multinomial(tensor(probs), 20000, replacement=True).data
+    draws = maxine.multinomial(tensor(probs), 20000, replacement=True).detach().numpy()
     np.testing.assert_allclose(np.bincount(draws, minlength=4) / 20000, probs, atol=0.015)
-    first = maxine.multinomial(tensor(np.tile(probs, (5000, 1))), 1).data[:, 0]
+    first = maxine.multinomial(tensor(np.tile(probs, (5000, 1))), 1).detach().numpy()[:, 0]
     np.testing.assert_allclose(np.bincount(first, minlength=4) / 5000, probs, atol=0.02)
-    rows = maxine.multinomial(tensor(np.ones((100, 4))), 4).data
+    rows = maxine.multinomial(tensor(np.ones((100, 4))), 4).detach().numpy()
     assert all(sorted(r) == [0, 1, 2, 3] for r in rows)
     with pytest.raises(RuntimeError, match='without replacement'): maxine.multinomial(tensor([1., 1.]), 3)
     with pytest.raises(RuntimeError, match='element < 0'): maxine.multinomial(tensor([1., -1.]), 1)
+
+
+def test_data_is_a_detached_tensor_sharing_storage_as_in_torch():
+    for lib in (torch, maxine):
+        w = lib.tensor([1., 2., 3.], requires_grad=True)
+        d = w.data
+        assert isinstance(d, lib.Tensor) and not d.requires_grad and d.grad_fn is None
+        (w * w).sum().backward()
+        w.data.add_(w.grad, alpha=-0.1)                      # old-style SGD: changes w, unrecorded
+        assert w.tolist() == pytest.approx([0.8, 1.6, 2.4]) and w._version == 0
+        w.data.zero_()
+        assert w.tolist() == [0., 0., 0.] and w.requires_grad
+        w.data = lib.tensor([5., 6.])                        # a new storage, of another shape
+        assert w.tolist() == [5., 6.] and w.requires_grad
+        with pytest.raises(TypeError): w.data = [1., 2.]
+
+
+def test_change_through_data_is_not_counted_by_the_version_check():
+    for lib in (torch, maxine):
+        x = lib.tensor([1., 2.], requires_grad=True)
+        y = x * x                                            # saves x
+        x.data.mul_(10)                                      # PyTorch allows it (and uses the new numbers)
+        y.sum().backward()
+        assert x.grad.tolist() == [20., 40.]
+
+
+def test_data_in_the_idioms_of_pytorch_programs():
+    for lib, nn in ((torch, torch.nn), (maxine, maxine.nn)):
+        layer = nn.Linear(3, 2)
+        layer.bias.data.fill_(0)
+        layer.weight.data.normal_(0, 0.02)
+        assert layer.bias.tolist() == [0., 0.] and layer.weight.data.std().item() < 0.1
+        out = layer(lib.ones(4, 3))
+        values, indices = lib.max(out.data, 1)
+        assert values.shape == (4,) and indices.dtype == lib.int64 and not values.requires_grad
+        assert out.data.numpy().shape == (4, 2)

@@ -71,8 +71,6 @@ DIFFERENCES = {
     ('torch', 'Generator'): "wraps a NumPy generator (`.rng`); its streams differ from PyTorch's",
     ('torch', 'half'): "float16 arithmetic is NumPy's on the CPU: correct, but slow",
     ('torch.Tensor', 'cuda'): "raises: maxine has no CUDA device",
-    ('torch.Tensor', 'data'): "the NumPy array itself, not a Tensor (maxine's design): `w.data[...] = 0` and `w.data *= 2` "
-                              "change `w`; tensor methods on it (`w.data.zero_()`) do not exist: call them on `w` inside `no_grad()`",
     ('torch.Tensor', 'dtype'): "a NumPy dtype (`t.dtype == maxine.float32` holds; `str(t.dtype)` is `'float32'`)",
     ('torch.autograd', 'grad'): "`create_graph=True` (gradients of gradients) is not supported",
     ('torch.nn', 'Linear'): "also shows its weight as `w`, (in_features, out_features), and its bias as `b`: views of `weight` and `bias`",

@@ -17,7 +17,7 @@ def _with_grads(parameters):
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     "Scale gradients in place so that their total `norm_type`-norm is at most `max_norm`; return the norm before"
-    grads = [p.grad.data for p in _with_grads(parameters)]
+    grads = [p.grad._array for p in _with_grads(parameters)]
     if not grads: return as_tensor(xp.asarray(0., xp.float32))
     norm_type = float(norm_type)
     if norm_type == math.inf: total = max(float(xp.abs(g).max()) if g.size else 0. for g in grads)
@@ -33,16 +33,16 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
     "Clamp every gradient element in place to [-clip_value, clip_value]"
-    for p in _with_grads(parameters): xp.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
+    for p in _with_grads(parameters): xp.clip(p.grad._array, -clip_value, clip_value, out=p.grad._array)
 
 def parameters_to_vector(parameters):
     "All the parameters' numbers in one vector"
-    return as_tensor(xp.concatenate([p.data.reshape(-1) for p in parameters]))
+    return as_tensor(xp.concatenate([p._array.reshape(-1) for p in parameters]))
 
 def vector_to_parameters(vec, parameters):
     "Copy the numbers of `vec` back into the parameters, in order"
-    vec, offset = as_tensor(vec).data, 0
+    vec, offset = as_tensor(vec)._array, 0
     with no_grad():
         for p in parameters:
-            p.data[...] = vec[offset:offset + p.numel()].reshape(p.shape)
+            p._array[...] = vec[offset:offset + p.numel()].reshape(p.shape)
             offset += p.numel()

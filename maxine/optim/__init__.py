@@ -59,7 +59,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group['params']:
                 if set_to_none: p.grad = None
-                elif p.grad is not None: p.grad.data[...] = 0
+                elif p.grad is not None: p.grad._array[...] = 0
 
     def step(self, closure=None):
         "Update every parameter that has a gradient; `closure` (optional) recomputes and returns the loss"
@@ -69,7 +69,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group['params']:
                 if p.grad is None: continue
-                self.update(p.data, p.grad.data, self.state.setdefault(p, {}), group)
+                self.update(p._array, p.grad._array, self.state.setdefault(p, {}), group)
                 bump_version(p)
         return loss
 

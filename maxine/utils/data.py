@@ -34,7 +34,7 @@ def _transform_batch(transform, batch):
     "Apply `transform` to a stacked batch: at once if it has a `batch` method, else example by example"
     if transform is None: return batch
     if hasattr(transform, 'batch'): return transform.batch(batch)
-    return xp.stack([as_tensor(transform(x)).data for x in batch]) if len(batch) else batch
+    return xp.stack([as_tensor(transform(x))._array for x in batch]) if len(batch) else batch
 
 class TensorDataset(Dataset):
     "Rows of tensors of one length: item `i` is `tuple(t[i] for t in tensors)`, `transform` applied to the first"
@@ -48,13 +48,13 @@ class TensorDataset(Dataset):
     def __len__(self): return len(self.tensors[0])
 
     def __getitem__(self, index):
-        items = [t.data[index] for t in self.tensors]
+        items = [t._array[index] for t in self.tensors]
         if self.transform is not None: items[0] = self.transform(items[0])
         return tuple(as_tensor(item) for item in items)
 
     def get_batch(self, indices):
         "The items at `indices`, already collated: one index per tensor, and the transform run on the batch"
-        items = [t.data[indices] for t in self.tensors]
+        items = [t._array[indices] for t in self.tensors]
         items[0] = _transform_batch(self.transform, items[0])
         return tuple(as_tensor(item) for item in items)
 
@@ -141,7 +141,7 @@ class SubsetRandomSampler(Sampler):
 class WeightedRandomSampler(Sampler):
     "`num_samples` indices drawn with probabilities proportional to `weights`"
     def __init__(self, weights, num_samples, replacement=True, generator=None):
-        self.weights = as_tensor(weights).data.astype(xp.float64)
+        self.weights = as_tensor(weights)._array.astype(xp.float64)
         if self.weights.ndim != 1: raise ValueError(f"weights should be a 1d sequence but given weights have shape {self.weights.shape}")
         if not isinstance(num_samples, int) or num_samples <= 0:
             raise ValueError(f"num_samples should be a positive integer value, but got num_samples={num_samples}")
@@ -170,7 +170,7 @@ class BatchSampler(Sampler):
 def default_collate(batch):
     "Stack a list of examples (tensors, arrays, numbers, or tuples, lists and dicts of them) into one batch"
     first = batch[0]
-    if isinstance(first, Tensor): return as_tensor(xp.stack([b.data for b in batch]))
+    if isinstance(first, Tensor): return as_tensor(xp.stack([b._array for b in batch]))
     if isinstance(first, (xp.ndarray, xp.generic)): return as_tensor(xp.stack(batch))
     if isinstance(first, bool): return as_tensor(xp.array(batch, dtype=bool_))
     if isinstance(first, numbers.Integral): return as_tensor(xp.array(batch, dtype=int64))

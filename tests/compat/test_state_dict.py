@@ -56,7 +56,7 @@ def test_torch_weights_load_into_maxine():
     ours = maxine_net()
     ours.load_state_dict(theirs.state_dict())          # torch tensors, as they are
     np.testing.assert_allclose(*outputs(ours, theirs), rtol=1e-5, atol=1e-6)
-    assert ours[5].w.shape == (64, 8) and np.shares_memory(ours[5].w.data, ours[5].weight.data)
+    assert ours[5].w.shape == (64, 8) and np.shares_memory(ours[5].w.detach().numpy(), ours[5].weight.detach().numpy())
 
 
 def test_through_safetensors_files_both_ways(tmp_path):

@@ -22,15 +22,15 @@ class Gelu(Function):
     "x * Phi(x), Phi the standard normal CDF"
     @staticmethod
     def forward(ctx, x):
-        cdf = (0.5 * (1 + erf(x * (1 / math.sqrt(2))))).data
+        cdf = (0.5 * (1 + erf(x * (1 / math.sqrt(2)))))._array
         ctx.save_for_backward(x)
         ctx.cdf = cdf
-        return x.data * cdf
+        return x._array * cdf
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        density = xp.exp(-0.5 * x.data * x.data) / math.sqrt(2 * math.pi)
-        return grad.data * (ctx.cdf + x.data * density)
+        density = xp.exp(-0.5 * x._array * x._array) / math.sqrt(2 * math.pi)
+        return grad._array * (ctx.cdf + x._array * density)
 
 def gelu(input, approximate='none'):
     "Gaussian error linear unit $x\\,\\Phi(x)$; `approximate='tanh'` uses GPT-2's tanh formula"

@@ -91,21 +91,21 @@ class Conv2dFunction(Function):
         oh, ow = out_hw
         layout = (c, n, h, wd, (kh, kw), out_hw, stride, padding, dilation)
         image, grid, taps = _unfold_layout(*layout, x.dtype)                     # channel-major
-        image[...] = x.data.transpose(1, 0, 2, 3)
+        image[...] = x._array.transpose(1, 0, 2, 3)
         cols = xp.empty((kh * kw, c) + grid, x.dtype)                            # im2col: one block per tap
         for block, seen in zip(cols, taps): block.reshape(seen.shape)[...] = seen
         # a matrix (kh*kw*C/groups, positions) per group, rows ordered (tap, channel); kernels to match
         cols = cols.reshape(kh * kw, groups, c_group, -1).transpose(1, 0, 2, 3).reshape(groups, kh * kw * c_group, -1)
-        kernels = w.data.reshape(groups, out_c // groups, c_group, kh * kw).transpose(0, 1, 3, 2).reshape(groups, out_c // groups, -1)
+        kernels = w._array.reshape(groups, out_c // groups, c_group, kh * kw).transpose(0, 1, 3, 2).reshape(groups, out_c // groups, -1)
         out = (kernels @ cols).reshape((out_c,) + grid)[:, :, :oh, :ow]
-        out = xp.add(out, bias.data.reshape(-1, 1, 1, 1), dtype=out.dtype) if bias is not None else xp.ascontiguousarray(out)
+        out = xp.add(out, bias._array.reshape(-1, 1, 1, 1), dtype=out.dtype) if bias is not None else xp.ascontiguousarray(out)
         ctx.cols, ctx.kernels, ctx.layout, ctx.grid, ctx.sizes = cols, kernels, layout, grid, (out_c, c_group, kh, kw, groups)
         ctx.has_bias = bias is not None
         return out.transpose(1, 0, 2, 3)
 
     @staticmethod
     def backward(ctx, grad):
-        g, (out_c, c_group, kh, kw, groups), cols, grid = grad.data, ctx.sizes, ctx.cols, ctx.grid
+        g, (out_c, c_group, kh, kw, groups), cols, grid = grad._array, ctx.sizes, ctx.cols, ctx.grid
         oh, ow = ctx.layout[5]
         g_grid = xp.zeros((out_c,) + grid, g.dtype)                              # zero where no output was kept
         g_grid[:, :, :oh, :ow] = g.transpose(1, 0, 2, 3)

@@ -15,7 +15,7 @@ from .module import Module, Parameter
 # %% ../../../nbs/01f_embedding.ipynb #e07e0bdf
 def one_hot(tensor, num_classes=-1):
     "Class ids as one-hot vectors: a new last dimension of size `num_classes` (int64, as PyTorch)"
-    ids = as_tensor(tensor).data
+    ids = as_tensor(tensor)._array
     if ids.dtype.kind not in 'iu': raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1: num_classes = int(ids.max()) + 1 if ids.size else 0
     if ids.size and (ids.min() < 0 or ids.max() >= num_classes): raise RuntimeError("Class values must be smaller than num_classes.")
@@ -26,17 +26,17 @@ class EmbeddingFunction(Function):
     @staticmethod
     def forward(ctx, ids, weight, padding_idx):
         ctx.ids, ctx.shape, ctx.padding_idx = ids, weight.shape, padding_idx
-        return weight.data[ids]
+        return weight._array[ids]
     @staticmethod
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
-        xp.add.at(out, ctx.ids.reshape(-1), grad.data.reshape(-1, ctx.shape[1]))
+        xp.add.at(out, ctx.ids.reshape(-1), grad._array.reshape(-1, ctx.shape[1]))
         if ctx.padding_idx is not None: out[ctx.padding_idx] = 0
         return None, out, None
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
     "The rows of `weight` (num_embeddings, embedding_dim) at the ids in `input`"
-    ids = as_tensor(input).data
+    ids = as_tensor(input)._array
     if ids.dtype.kind not in 'iu':
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, "
                            f"Int; but got {ids.dtype} instead (usage: embedding(ids, weight))")
@@ -64,7 +64,7 @@ class Embedding(Module):
         if _weight is None:
             weight = default_generator.rng.standard_normal((num_embeddings, embedding_dim)).astype(dtype or get_default_dtype())
             if padding_idx is not None: weight[padding_idx] = 0
-        else: weight = as_tensor(_weight).data
+        else: weight = as_tensor(_weight)._array
         self.weight = Parameter(weight, requires_grad=not _freeze)
 
     def forward(self, input): return embedding(input, self.weight, self.padding_idx, self.max_norm)

@@ -20,16 +20,16 @@ class LinearFunction(Function):
     def forward(ctx, input, weight, bias):
         ctx.save_for_backward(input, weight)
         ctx.has_bias = bias is not None
-        rows = input.data.reshape(-1, input.shape[-1])      # (..., in) as one matrix: one product, not one per batch item
-        out = (rows @ weight.data.T).reshape(input.shape[:-1] + (weight.shape[0],))
-        if bias is not None: out += bias.data
+        rows = input._array.reshape(-1, input.shape[-1])      # (..., in) as one matrix: one product, not one per batch item
+        out = (rows @ weight._array.T).reshape(input.shape[:-1] + (weight.shape[0],))
+        if bias is not None: out += bias._array
         return out
     @staticmethod
     def backward(ctx, grad):
         input, weight = ctx.saved_tensors
-        g = grad.data
-        rows, g_rows = input.data.reshape(-1, input.shape[-1]), g.reshape(-1, g.shape[-1])
-        grad_input = (g_rows @ weight.data).reshape(input.shape) if ctx.needs_input_grad[0] else None
+        g = grad._array
+        rows, g_rows = input._array.reshape(-1, input.shape[-1]), g.reshape(-1, g.shape[-1])
+        grad_input = (g_rows @ weight._array).reshape(input.shape) if ctx.needs_input_grad[0] else None
         grad_weight = g_rows.T @ rows if ctx.needs_input_grad[1] else None
         grad_bias = g_rows.sum(0) if ctx.has_bias and ctx.needs_input_grad[2] else None
         return grad_input, grad_weight, grad_bias
@@ -55,15 +55,15 @@ class TransposedWeight(Tensor):
     "A weight seen transposed: `Linear.w`, shape (in, out), sharing numbers, gradient and version with `Linear.weight`"
     def __init__(self, weight):
         self.weight, self.grad_fn, self._version_counter = weight, None, weight._version_counter
-    data = property(lambda self: self.weight.data.T, lambda self, value: setattr(self.weight, 'data', xp.asarray(value).T))
+    _array = property(lambda self: self.weight._array.T, lambda self, value: setattr(self.weight, '_array', xp.asarray(value).T))
     _requires_grad = property(lambda self: self.weight._requires_grad)
     def requires_grad_(self, requires_grad=True):
         self.weight.requires_grad_(requires_grad)
         return self
     @property
-    def grad(self): return None if self.weight.grad is None else as_tensor(self.weight.grad.data.T)
+    def grad(self): return None if self.weight.grad is None else as_tensor(self.weight.grad._array.T)
     @grad.setter
-    def grad(self, value): self.weight.grad = None if value is None else as_tensor(as_tensor(value).data.T)
+    def grad(self, value): self.weight.grad = None if value is None else as_tensor(as_tensor(value)._array.T)
     def __reduce__(self): return (TransposedWeight, (self.weight,))
 
 def _check_size(layer, name, value):
@@ -93,7 +93,7 @@ class Linear(Module):
         if view is None or view.weight is not self.weight: object.__setattr__(self, '_w', view := TransposedWeight(self.weight))
         return view
     @w.setter
-    def w(self, value): self.weight = Parameter(as_tensor(value).data.T)
+    def w(self, value): self.weight = Parameter(as_tensor(value)._array.T)
 
     @property
     def b(self):

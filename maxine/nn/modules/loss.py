@@ -69,7 +69,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mea
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
     "Binary cross-entropy between probabilities `input` and targets in [0, 1]"
     input, target = _input_and_target('binary_cross_entropy', input, target)
-    if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
+    if input._array.size and (input._array.min() < 0 or input._array.max() > 1):
         raise RuntimeError("binary_cross_entropy: all elements of input should be between 0 and 1 (probabilities); "
                            "for raw scores use binary_cross_entropy_with_logits")
     log_p, log_not_p = input.log().clamp(min=-100), (1 - input).log().clamp(min=-100)
@@ -80,8 +80,8 @@ class BCEWithLogits(Function):
     "(1 - t) x + (1 + (w_p - 1) t) softplus(-x): binary cross-entropy straight from logits"
     @staticmethod
     def forward(ctx, input, target, pos_weight):
-        x, t = input.data, target.data
-        pw = 1 if pos_weight is None else pos_weight.data.astype(x.dtype)
+        x, t = input._array, target._array
+        pw = 1 if pos_weight is None else pos_weight._array.astype(x.dtype)
         ctx.log_weight = 1 + (pw - 1) * t
         ctx.x, ctx.t = x, t
         softplus_neg_x = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, 0)
@@ -91,7 +91,7 @@ class BCEWithLogits(Function):
         x, t = ctx.x, ctx.t
         e = xp.exp(-xp.abs(x))
         sigmoid_neg_x = xp.where(x >= 0, e / (1 + e), 1 / (1 + e))
-        return grad.data * ((1 - t) - ctx.log_weight * sigmoid_neg_x), None, None
+        return grad._array * ((1 - t) - ctx.log_weight * sigmoid_neg_x), None, None
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean',
                                      pos_weight=None):
@@ -115,7 +115,7 @@ def _class_targets(name, target, n, n_classes, ignore_index):
 def _target_weights(name, scores, target, weight, ignore_index, label_smoothing):
     "The matrix A of target weights (defined in the list above) and the denominator of the mean"
     n, n_classes = scores.shape
-    w = xp.ones(n_classes, scores.dtype) if weight is None else as_tensor(weight).data.astype(scores.dtype)
+    w = xp.ones(n_classes, scores.dtype) if weight is None else as_tensor(weight)._array.astype(scores.dtype)
     if w.shape != (n_classes,): raise ValueError(f"{name}: weight must have shape ({n_classes},), got {tuple(w.shape)}")
     if not 0 <= label_smoothing <= 1: raise ValueError(f"{name}: label_smoothing must be in [0, 1], got {label_smoothing}")
     smooth = label_smoothing / n_classes
@@ -130,7 +130,7 @@ def _target_weights(name, scores, target, weight, ignore_index, label_smoothing)
 
 def _as_rows(input, target):
     "Scores as (rows, C) and targets to match: (C,) is one row, (N, C, d1, ...) is N*d1*... rows"
-    t = as_tensor(target).data
+    t = as_tensor(target)._array
     if input.ndim == 2: return input, t, None
     if input.ndim == 1: return input.reshape(1, -1), t.reshape((1,) + t.shape), ()
     n_classes, shape = input.shape[1], (input.shape[0],) + input.shape[2:]
@@ -142,14 +142,14 @@ class CrossEntropyFunction(Function):
     "-sum_j A_ij log softmax(x_i)_j for each row, reduced; backward: softmax(x_i) sum_k A_ik - A_i"
     @staticmethod
     def forward(ctx, rows, A, denominator, reduction):
-        log_probs = log_softmax_array(rows.data, 1) if rows.data.size else rows.data
+        log_probs = log_softmax_array(rows._array, 1) if rows._array.size else rows._array
         losses = -(A * log_probs).sum(axis=1)
         ctx.log_probs, ctx.A, ctx.reduction = log_probs, A, reduction
         ctx.scale = {'mean': 1 / denominator if denominator else math.nan, 'sum': 1, 'none': None}[reduction]
         return losses if reduction == 'none' else (losses.sum() * ctx.scale).astype(rows.dtype)
     @staticmethod
     def backward(ctx, grad):
-        g = grad.data[:, None] if ctx.reduction == 'none' else grad.data * ctx.scale
+        g = grad._array[:, None] if ctx.reduction == 'none' else grad._array * ctx.scale
         return (xp.exp(ctx.log_probs) * ctx.A.sum(axis=1, keepdims=True) - ctx.A) * g, None, None, None
 
 def _check_reduction(reduction):

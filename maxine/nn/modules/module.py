@@ -16,9 +16,9 @@ class Parameter(Tensor):
     "A Tensor that is a weight of a Module: it requires grad, and modules register it when it is assigned"
     __slots__ = ()
     def __init__(self, data=None, requires_grad=True):
-        array = xp.zeros(0, xp.float32) if data is None else as_tensor(data).data
+        array = xp.zeros(0, xp.float32) if data is None else as_tensor(data)._array
         super().__init__(array, dtype=array.dtype)
-        self.data = array                               # the same memory as `data` (Tensor() would copy it)
+        self._array = array                               # the same memory as `data` (Tensor() would copy it)
         if requires_grad: self.requires_grad_()
 
     def __repr__(self): return 'Parameter containing:\n' + super().__repr__()
@@ -182,7 +182,7 @@ class Module:
         "Forget every parameter's gradient (set it to None, or to zeros with `set_to_none=False`)"
         for p in self.parameters():
             if set_to_none: p.grad = None
-            elif p.grad is not None: p.grad.data[...] = 0
+            elif p.grad is not None: p.grad._array[...] = 0
 
     def apply(self, fn):
         "Call `fn(module)` on every submodule (children first) and on this module"
@@ -205,8 +205,8 @@ class Module:
             if dtype.kind != 'f': raise TypeError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype={dtype}")
             for t in list(self.parameters()) + list(self.buffers()):
                 if t.dtype.kind == 'f' and t.dtype != dtype:
-                    t.data = t.data.astype(dtype)
-                    if t.grad is not None: t.grad.data = t.grad.data.astype(dtype)
+                    t._array = t._array.astype(dtype)
+                    if t.grad is not None: t.grad._array = t.grad._array.astype(dtype)
         return self
 
     def cpu(self):
@@ -233,7 +233,7 @@ class Module:
         "A copy of every parameter and persistent buffer, by dotted name"
         out = OrderedDict() if destination is None else destination
         for name, t in _state_items(self):
-            out[prefix + name] = t if keep_vars else Tensor(t.data)
+            out[prefix + name] = t if keep_vars else Tensor(t._array)
         return out
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
@@ -250,7 +250,7 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + '\n\t'.join(problems))
         with no_grad():
             for k, t in own.items():
-                if k in values: t.data[...] = values[k]
+                if k in values: t._array[...] = values[k]
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing -----------------------------------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def _checked_values(self, state_dict):
         raise TypeError(f"load_state_dict: expected a dict of tensors (a state_dict()), got {type(state_dict).__name__}")
     values = {}
     for key, value in state_dict.items():
-        try: values[key] = as_tensor(value).data
+        try: values[key] = as_tensor(value)._array
         except TypeError: raise TypeError(f"load_state_dict: the value of '{key}' is not a tensor or an array "
                                           f"(got {type(value).__name__})") from None
     for name, mod in self.named_modules():

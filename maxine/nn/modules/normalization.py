@@ -28,8 +28,8 @@ def _check_batch_norm_input(input, running_mean, training):
 def _update_running_stats(running_mean, running_var, mean, var, count, momentum):
     "Move the running statistics towards this batch's (the variance unbiased, as PyTorch)"
     with no_grad():
-        running_mean.data *= 1 - momentum; running_mean.data += momentum * mean
-        running_var.data *= 1 - momentum; running_var.data += momentum * var * (count / (count - 1))
+        running_mean._array *= 1 - momentum; running_mean._array += momentum * mean
+        running_var._array *= 1 - momentum; running_var._array += momentum * var * (count / (count - 1))
 
 def batch_norm_as_written(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     "Batch normalization as the formula, with autograd doing the backward pass"
@@ -39,7 +39,7 @@ def batch_norm_as_written(input, running_mean, running_var, weight=None, bias=No
     if training:
         mean, var = input.mean(dims), input.var(dims, correction=0)
         if running_mean is not None:
-            _update_running_stats(running_mean, running_var, mean.data, var.data, input.numel() // input.shape[1], momentum)
+            _update_running_stats(running_mean, running_var, mean._array, var._array, input.numel() // input.shape[1], momentum)
     else: mean, var = running_mean, running_var
     out = (input - mean.reshape(shape)) / (var.reshape(shape) + eps).sqrt()
     if weight is not None: out = out * weight.reshape(shape)
@@ -69,23 +69,23 @@ class BatchNormFunction(Function):
     "Batch normalization with the closed-form backward pass"
     @staticmethod
     def forward(ctx, input, weight, bias, running_mean, running_var, training, momentum, eps):
-        x, shape = input.data, _stat_shape(input)
+        x, shape = input._array, _stat_shape(input)
         count = x.size // x.shape[1]
         if training:
             mean = _channel_sum(x) / count
             centered = x - mean.reshape(shape)
             var = _channel_dot(centered, centered) / count
             if running_mean is not None: _update_running_stats(running_mean, running_var, mean, var, count, momentum)
-        else: centered, var = x - running_mean.data.reshape(shape), running_var.data
+        else: centered, var = x - running_mean._array.reshape(shape), running_var._array
         inv_std = (1 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
-        scale = inv_std * weight.data if weight is not None else inv_std
+        scale = inv_std * weight._array if weight is not None else inv_std
         out = centered * scale.reshape(shape)                        # = x_hat * gamma
-        if bias is not None: out += bias.data.reshape(shape)
+        if bias is not None: out += bias._array.reshape(shape)
         ctx.centered, ctx.inv_std, ctx.scale, ctx.training, ctx.count = centered, inv_std, scale, training, count
         return out
     @staticmethod
     def backward(ctx, grad):
-        g, centered, inv_std, scale, shape = grad.data, ctx.centered, ctx.inv_std, ctx.scale, _stat_shape(grad)
+        g, centered, inv_std, scale, shape = grad._array, ctx.centered, ctx.inv_std, ctx.scale, _stat_shape(grad)
         sum_g, sum_g_centered = _channel_sum(g), _channel_dot(g, centered)
         grad_input = None
         if ctx.needs_input_grad[0]:
@@ -172,11 +172,11 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self):
         if self.track_running_stats:
-            self.running_mean.data[...] = 0; self.running_var.data[...] = 1; self.num_batches_tracked.data[...] = 0
+            self.running_mean._array[...] = 0; self.running_var._array[...] = 1; self.num_batches_tracked._array[...] = 0
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.affine: self.weight.data[...] = 1; self.bias.data[...] = 0
+        if self.affine: self.weight._array[...] = 1; self.bias._array[...] = 0
 
     def forward(self, input):
         input = as_tensor(input)
@@ -186,8 +186,8 @@ class _BatchNorm(Module):
             raise ShapeError(f"{type(self).__name__}({self.num_features}): expected {self.num_features} channels in dim 1, but the input has {input.shape[1]} channels (shape {tuple(input.shape)})")
         momentum = self.momentum if self.momentum is not None else 0.
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
-            if self.momentum is None: momentum = 1 / int(self.num_batches_tracked.data)   # a cumulative average
+            self.num_batches_tracked._array += 1
+            if self.momentum is None: momentum = 1 / int(self.num_batches_tracked._array)   # a cumulative average
         use_batch_stats = self.training or not self.track_running_stats
         return batch_norm(input, self.running_mean if self.training or self.track_running_stats else None,
                           self.running_var if self.training or self.track_running_stats else None,

@@ -28,7 +28,7 @@ class PadDim(Function):
     @staticmethod
     def forward(ctx, x, dim, source, value):
         ctx.shape, ctx.dim, ctx.source = x.shape, dim, source
-        taken = xp.take(x.data, xp.maximum(source, 0), axis=dim)
+        taken = xp.take(x._array, xp.maximum(source, 0), axis=dim)
         if (source < 0).any():
             shape = [1] * x.ndim; shape[dim] = len(source)
             taken = xp.where((source < 0).reshape(shape), xp.asarray(value, x.dtype), taken)
@@ -37,7 +37,7 @@ class PadDim(Function):
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
         kept = ctx.source >= 0
-        xp.add.at(xp.moveaxis(out, ctx.dim, 0), ctx.source[kept], xp.moveaxis(grad.data, ctx.dim, 0)[kept])
+        xp.add.at(xp.moveaxis(out, ctx.dim, 0), ctx.source[kept], xp.moveaxis(grad._array, ctx.dim, 0)[kept])
         return out, None, None, None
 
 def pad(input, pad, mode='constant', value=None):

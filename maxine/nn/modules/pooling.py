@@ -68,7 +68,7 @@ class MaxPool2dFunction(Function):
     "The maximum of each window, tap by tap, remembering which tap held it"
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, out_hw):
-        padded = _padded(x.data, padding, -xp.inf)
+        padded = _padded(x._array, padding, -xp.inf)
         taps = _taps(kernel, out_hw, stride, dilation)
         best = xp.array(padded[taps[0]], order='K', copy=True)
         which = xp.zeros(best.shape, xp.uint8 if len(taps) < 256 else xp.int32)
@@ -80,7 +80,7 @@ class MaxPool2dFunction(Function):
         return best
     @staticmethod
     def backward(ctx, grad):
-        g = grad.data
+        g = grad._array
         out = xp.zeros(ctx.padded_shape, g.dtype)
         for k, index in enumerate(ctx.taps): out[index] += g * (ctx.which == k)
         (ph, pw), (h, w) = ctx.padding, ctx.shape[2:]
@@ -90,7 +90,7 @@ class AvgPool2dFunction(Function):
     "The mean of each window: the sum of the taps' slices, divided by the window's size"
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, out_hw):
-        padded = _padded(x.data, padding, 0)
+        padded = _padded(x._array, padding, 0)
         taps = _taps(kernel, out_hw, stride, (1, 1))
         total = xp.array(padded[taps[0]], order='K', copy=True)
         for index in taps[1:]: total += padded[index]
@@ -98,7 +98,7 @@ class AvgPool2dFunction(Function):
         return total / xp.asarray(len(taps), x.dtype)
     @staticmethod
     def backward(ctx, grad):
-        share = grad.data / ctx.size
+        share = grad._array / ctx.size
         out = xp.zeros(ctx.padded_shape, share.dtype)
         for index in ctx.taps: out[index] += share
         (ph, pw), (h, w) = ctx.padding, ctx.shape[2:]
