@@ -61,7 +61,8 @@ from maxine.random import (default_generator, Generator, manual_seed, seed, init
     set_rng_state, rand, randn, rand_like, randn_like, randint, randint_like, randperm, multinomial, bernoulli,
     normal, normal_, uniform_, bernoulli_, exponential_, random_)
 from maxine.tensor import float32 as float, int32 as int, bool_ as bool   # torch.float, torch.int, torch.bool
-from maxine.autograd import gradcheck, GradcheckError, graph_lines, print_graph
+from maxine.autograd import gradcheck, gradgradcheck, GradcheckError, graph_lines, print_graph
+import maxine.autograd.function, maxine.autograd.functional
 from maxine.serialization import save, load
 from maxine import autograd, linalg, nn, optim, utils, metrics, data, transforms, serialization, learner, callbacks, memory
 

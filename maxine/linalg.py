@@ -10,7 +10,10 @@ __all__ = ['inner', 'ger', 'Matmul', 'matmul', 'mm', 'bmm', 'mv', 'dot', 'outer'
 
 # %% ../nbs/00e_linalg.ipynb #198aa6b0
 import math, string
-from .tensor import Tensor, Function, ShapeError, tensor_method, as_tensor, result_type, xp
+from .tensor import (Tensor, Function, ShapeError, once_differentiable, tensor_method, as_tensor, result_type,
+    is_grad_enabled, xp)
+from .pointwise import where
+from .reduction import with_kept_dims
 
 # %% ../nbs/00e_linalg.ipynb #bf2dbe4a
 class Matmul(Function):
@@ -22,13 +25,13 @@ class Matmul(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        A = a._array if a.ndim > 1 else a._array[None]          # a vector on the left is a one-row matrix
-        B = b._array if b.ndim > 1 else b._array[:, None]       # a vector on the right is a one-column matrix
-        g = grad._array
-        if b.ndim == 1: g = g[..., None]
-        if a.ndim == 1: g = xp.expand_dims(g, -2)
-        grad_a = g @ xp.swapaxes(B, -1, -2) if ctx.needs_input_grad[0] else None
-        grad_b = xp.swapaxes(A, -1, -2) @ g if ctx.needs_input_grad[1] else None
+        if not is_grad_enabled(): a, b, grad = a._array, b._array, grad._array   # unrecorded: on the arrays, faster
+        A = a if a.ndim > 1 else a[None]                       # a vector on the left is a one-row matrix
+        B = b if b.ndim > 1 else b[:, None]                    # a vector on the right is a one-column matrix
+        g = grad if b.ndim > 1 else grad[..., None]
+        if a.ndim == 1: g = g[..., None, :]
+        grad_a = g @ B.swapaxes(-1, -2) if ctx.needs_input_grad[0] else None
+        grad_b = A.swapaxes(-1, -2) @ g if ctx.needs_input_grad[1] else None
         if a.ndim == 1 and grad_a is not None: grad_a = grad_a[..., 0, :]   # back to vectors (the engine sums
         if b.ndim == 1 and grad_b is not None: grad_b = grad_b[..., 0]      # any batch dimensions)
         return grad_a, grad_b
@@ -125,6 +128,7 @@ class Einsum(Function):
         return xp.einsum(','.join(''.join(i) for i in ins) + '->' + ''.join(out),
                          *[t._array.astype(dtype, copy=False) for t in operands])
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         operands = ctx.saved_tensors
         grads = [None]
@@ -162,24 +166,24 @@ class VectorNorm(Function):
         elif p == 1: out = a.sum(axis=dims, keepdims=True)
         elif p == 2: out = xp.sqrt((a * a).sum(axis=dims, keepdims=True))
         else: out = ((a ** p).sum(axis=dims, keepdims=True)) ** (1 / p)
-        ctx.save_for_backward(x)
-        ctx.p, ctx.dims, ctx.keepdim, ctx.out = p, dims, keepdim, out
-        return out if keepdim else out.reshape([n for k, n in enumerate(out.shape) if k not in dims])
+        out = as_tensor(out if keepdim else out.reshape([n for k, n in enumerate(out.shape) if k not in dims]))
+        ctx.save_for_backward(x, out)                                  # the input and the output, as PyTorch saves
+        ctx.p, ctx.dims, ctx.keepdim = p, dims, keepdim
+        return out
     @staticmethod
     def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        p, out, data = ctx.p, ctx.out, x._array
-        g = grad._array if ctx.keepdim else xp.expand_dims(grad._array, ctx.dims)
+        x, out = ctx.saved_tensors
+        p, dims = ctx.p, ctx.dims
+        grad, out = with_kept_dims(grad, dims, ctx.keepdim), with_kept_dims(out, dims, ctx.keepdim)
         with xp.errstate(divide='ignore', invalid='ignore'):
             if p in (math.inf, -math.inf):
-                chosen = xp.abs(data) == out
-                share = chosen / chosen.sum(axis=ctx.dims, keepdims=True)
-                local = xp.sign(data) * share
-            elif p == 0: local = xp.zeros_like(data)
-            elif p == 1: local = xp.sign(data)
-            elif p == 2: local = xp.where(out == 0, 0, data / out)
-            else: local = xp.where(out == 0, 0, data * xp.abs(data) ** (p - 2) / out ** (p - 1))
-        return g * local, None, None, None
+                chosen = (x.abs() == out).to(x.dtype)
+                local = x.sign() * chosen / chosen.sum(dims, keepdim=True)
+            elif p == 0: local = x * 0
+            elif p == 1: local = x.sign()
+            elif p == 2: local = where(out == 0, 0., x / out)
+            else: local = where(out == 0, 0., x * x.abs() ** (p - 2) / out ** (p - 1))
+        return grad * local, None, None, None
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     "The `ord`-norm of `x` over `dim` (every element by default), treated as one vector"
@@ -198,6 +202,7 @@ class SingularValueNorm(Function):
         ctx.pick = 0 if kind == 2 else -1
         return s[..., ctx.pick]
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         g = grad._array[..., None, None]
         if ctx.kind == 'nuc': return g * (ctx.u @ ctx.vh), None

@@ -7,20 +7,20 @@ Docs: https://maxine-dl.github.io/maxine/pointwise.html.md"""
 # %% auto #0
 __all__ = ['arcsin', 'arccos', 'arctan', 'arcsinh', 'arccosh', 'arctanh', 'absolute', 'sgn', 'fix', 'clip', 'arctan2',
            'not_equal', 'less', 'less_equal', 'greater', 'greater_equal', 'Add', 'Sub', 'Mul', 'Div', 'Rounding', 'Neg',
-           'add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'neg', 'Pow', 'pow', 'Sqrt', 'Rsqrt', 'Reciprocal',
-           'square', 'sqrt', 'rsqrt', 'reciprocal', 'Exp', 'Exp2', 'Expm1', 'Log', 'Log1p', 'Sin', 'Cos', 'Tan', 'Tanh',
-           'Sinh', 'Cosh', 'Sigmoid', 'Unary', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10', 'log1p', 'sin', 'cos',
-           'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'sigmoid', 'Erf', 'Erfc',
-           'Erfinv', 'erf', 'erfc', 'erfinv', 'Relu', 'Abs', 'Sign', 'Frac', 'relu', 'abs', 'sign', 'floor', 'ceil',
-           'trunc', 'round', 'frac', 'Clamp', 'clamp', 'clamp_min', 'clamp_max', 'Choose', 'maximum', 'minimum',
-           'Where', 'where', 'Lerp', 'Hypot', 'Atan2', 'LogAddExp', 'Copysign', 'Remainder', 'lerp', 'hypot', 'atan2',
-           'logaddexp', 'copysign', 'fmod', 'remainder', 'NanToNum', 'nan_to_num', 'eq', 'ne', 'lt', 'le', 'gt', 'ge',
-           'isnan', 'isinf', 'isfinite', 'isposinf', 'isneginf', 'isclose', 'allclose', 'equal', 'logical_and',
-           'logical_or', 'logical_xor', 'logical_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor', 'bitwise_not',
-           'bitwise_left_shift', 'bitwise_right_shift', 'Fill', 'Copy', 'Clone', 'clone', 'add_', 'sub_', 'mul_',
-           'div_', 'pow_', 'neg_', 'abs_', 'exp_', 'log_', 'sqrt_', 'sin_', 'cos_', 'tanh_', 'sigmoid_', 'relu_',
-           'floor_', 'ceil_', 'round_', 'trunc_', 'clamp_', 'clamp_min_', 'clamp_max_', 'lerp_', 'nan_to_num_', 'fill_',
-           'zero_', 'copy_']
+           'add', 'sub', 'rsub', 'mul', 'div', 'floor_divide', 'neg', 'Exp', 'Exp2', 'Expm1', 'Log', 'Log1p', 'Sin',
+           'Cos', 'Tan', 'Tanh', 'Sinh', 'Cosh', 'Sigmoid', 'Unary', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10',
+           'log1p', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh',
+           'sigmoid', 'Where', 'where', 'Pow', 'pow', 'Sqrt', 'Rsqrt', 'Reciprocal', 'square', 'sqrt', 'rsqrt',
+           'reciprocal', 'Erf', 'Erfc', 'Erfinv', 'erf', 'erfc', 'erfinv', 'Relu', 'Abs', 'Sign', 'Frac', 'relu', 'abs',
+           'sign', 'floor', 'ceil', 'trunc', 'round', 'frac', 'Clamp', 'clamp', 'clamp_min', 'clamp_max', 'Choose',
+           'maximum', 'minimum', 'Lerp', 'Hypot', 'Atan2', 'LogAddExp', 'Copysign', 'Remainder', 'lerp', 'hypot',
+           'atan2', 'logaddexp', 'copysign', 'fmod', 'remainder', 'NanToNum', 'nan_to_num', 'eq', 'ne', 'lt', 'le',
+           'gt', 'ge', 'isnan', 'isinf', 'isfinite', 'isposinf', 'isneginf', 'isclose', 'allclose', 'equal',
+           'logical_and', 'logical_or', 'logical_xor', 'logical_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor',
+           'bitwise_not', 'bitwise_left_shift', 'bitwise_right_shift', 'Fill', 'Copy', 'Clone', 'clone', 'add_', 'sub_',
+           'mul_', 'div_', 'pow_', 'neg_', 'abs_', 'exp_', 'log_', 'sqrt_', 'sin_', 'cos_', 'tanh_', 'sigmoid_',
+           'relu_', 'floor_', 'ceil_', 'round_', 'trunc_', 'clamp_', 'clamp_min_', 'clamp_max_', 'lerp_', 'nan_to_num_',
+           'fill_', 'zero_', 'copy_']
 
 # %% ../nbs/00a_pointwise.ipynb #87951576
 import math, numbers
@@ -93,14 +93,14 @@ class Div(Function):
     "`a / b`; gradients `g / b` and `-g * a / b**2`"
     @staticmethod
     def forward(ctx, a, b):
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)    # the inputs, as PyTorch saves (not the output)
         with xp.errstate(all='ignore'):                  # x / 0 is inf (or nan) without a warning, as in PyTorch
-            out = as_tensor(_compute(xp.true_divide, 'div', a, b, dtype=_division_dtype(a, b)))
-        ctx.save_for_backward(b, out)
-        return out
+            return _compute(xp.true_divide, 'div', a, b, dtype=_division_dtype(a, b))
     @staticmethod
     def backward(ctx, grad):
-        b, out = ctx.saved_tensors
-        return grad / b, -grad * out / b
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return grad / b if need_a else None, -grad * a / (b * b) if need_b else None
 
 class Rounding(Function):
     "A step function (`floor`, `round`, ...): the values change, the gradient is zero"
@@ -154,11 +154,6 @@ def div(input, other, *, rounding_mode=None):
     dtype = result_type(input, other)
     return rounded if dtype.kind == 'f' else rounded.to(dtype)      # integers divided and rounded stay integers
 
-@tensor_method('__rtruediv__')
-def _reversed_div(input, other):
-    "`other / input`"
-    return Div.apply(_operand(other), input)
-
 @tensor_method('floor_divide', '__floordiv__')
 def floor_divide(input, other):
     "`input // other`: the quotient rounded down"
@@ -171,91 +166,6 @@ def _reversed_floor_divide(input, other): return div(as_tensor(other, dtype=inpu
 def neg(input):
     "`-input`"
     return Neg.apply(input)
-
-# %% ../nbs/00a_pointwise.ipynb #870638cf
-class Pow(Function):
-    "`x ** p`; gradients `p * x**(p-1)` for `x` and `x**p * log(x)` for `p`"
-    @staticmethod
-    def forward(ctx, x, p):
-        with xp.errstate(all='ignore'): out = as_tensor(_compute(xp.power, 'pow', x, p))
-        ctx.save_for_backward(x, p, out)
-        return out
-    @staticmethod
-    def backward(ctx, grad):
-        x, p, out = ctx.saved_tensors
-        grad_x = grad_p = None
-        with xp.errstate(divide='ignore', invalid='ignore'):
-            if ctx.needs_input_grad[0]:     # p x^(p-1), and 0 where p = 0 (even at x = 0)
-                grad_x = xp.where(_data(p) == 0, 0, _data(grad * p * x ** (p - 1)))
-            if ctx.needs_input_grad[1]:     # x^p ln x, and 0 at x = 0 (for p >= 0)
-                log_x = xp.log(_data(x)) if isinstance(x, Tensor) else math.log(x) if x > 0 else -math.inf
-                grad_p = xp.where((_data(x) == 0) & (_data(p) >= 0), 0, grad._array * out._array * log_x)
-        return grad_x, grad_p
-
-@tensor_method('pow', '__pow__')
-def pow(input, exponent):
-    "`input ** exponent`, elementwise (either may be a number)"
-    if not isinstance(input, Tensor): input = _operand(input)
-    exponent = _operand(exponent)
-    if isinstance(exponent, int) and not isinstance(exponent, bool) and exponent < 0 and \
-       isinstance(input, Tensor) and input.dtype.kind in 'iu':
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return Pow.apply(input, exponent)
-
-@tensor_method('__rpow__')
-def _reversed_pow(input, base):
-    "`base ** input`"
-    return Pow.apply(_operand(base), input)
-
-class Sqrt(Function):
-    "`sqrt(x)`; gradient `g / (2 * sqrt(x))`"
-    @staticmethod
-    def forward(ctx, x):
-        with xp.errstate(all='ignore'): return _saved_output(ctx, xp.sqrt(_floating(x)))
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return grad / (2 * out)
-
-class Rsqrt(Function):
-    "`1 / sqrt(x)`; gradient `-g / (2 * x**1.5)`"
-    @staticmethod
-    def forward(ctx, x):
-        with xp.errstate(all='ignore'): return _saved_output(ctx, 1 / xp.sqrt(_floating(x)))
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return -0.5 * grad * out * out * out
-
-class Reciprocal(Function):
-    "`1 / x`; gradient `-g / x**2`"
-    @staticmethod
-    def forward(ctx, x):
-        with xp.errstate(all='ignore'): return _saved_output(ctx, 1 / _floating(x))
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return -grad * out * out
-
-@tensor_method
-def square(input):
-    "`input * input`"
-    return Mul.apply(input, input)
-
-@tensor_method
-def sqrt(input):
-    "The square root, elementwise"
-    return Sqrt.apply(input)
-
-@tensor_method
-def rsqrt(input):
-    "`1 / sqrt(input)`"
-    return Rsqrt.apply(input)
-
-@tensor_method
-def reciprocal(input):
-    "`1 / input`"
-    return Reciprocal.apply(input)
 
 # %% ../nbs/00a_pointwise.ipynb #83cc4c30
 class Exp(Function):
@@ -509,6 +419,130 @@ def sigmoid(input):
 
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
 
+# %% ../nbs/00a_pointwise.ipynb #66e847c0
+class Where(Function):
+    "`a` where `condition`, else `b`; each gradient goes where its values were chosen"
+    @staticmethod
+    def forward(ctx, condition, a, b):
+        ctx.save_for_backward(condition)
+        return _compute(lambda a, b, dtype: xp.where(condition._array, a, b).astype(dtype, copy=False), 'where', a, b)
+    @staticmethod
+    def backward(ctx, grad):
+        keep, = ctx.saved_tensors
+        return None, where(keep, grad, 0.), where(keep, 0., grad)
+
+def where(condition, input=None, other=None):
+    "`input` where `condition` is true, else `other`, elementwise (with one argument: the indices where it is true)"
+    if input is None and other is None: return condition.nonzero(as_tuple=True)
+    condition = as_tensor(condition)
+    if condition.dtype != bool_: condition = condition != 0
+    input, other = _operand(input), _operand(other)
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor): input = as_tensor(input)
+    try: xp.broadcast_shapes(condition.shape, xp.shape(_data(input)), xp.shape(_data(other)))
+    except ValueError:
+        raise ShapeError(f"where: shapes {condition.shape}, {xp.shape(_data(input))} and {xp.shape(_data(other))} "
+                         f"can't be broadcast together") from None
+    return Where.apply(condition, input, other)
+
+@tensor_method('where')
+def _where_method(input, condition, other):
+    "`input` where `condition` holds, else `other` (PyTorch's `x.where(condition, y)`)"
+    return where(condition, input, other)
+
+# %% ../nbs/00a_pointwise.ipynb #870638cf
+class Pow(Function):
+    "`x ** p`; gradients `p * x**(p-1)` for `x` and `x**p * log(x)` for `p`"
+    @staticmethod
+    def forward(ctx, x, p):
+        with xp.errstate(all='ignore'): out = as_tensor(_compute(xp.power, 'pow', x, p))
+        ctx.save_for_backward(x, p, out if ctx.needs_input_grad[1] else None)   # the output only for p's gradient
+        return out
+    @staticmethod
+    def backward(ctx, grad):
+        x, p, out = ctx.saved_tensors
+        grad_x = grad_p = None
+        with xp.errstate(divide='ignore', invalid='ignore'):
+            if ctx.needs_input_grad[0]:     # p x^(p-1), and 0 where p = 0 (even at x = 0)
+                grad_x = _zero_where(_data(p) == 0, grad * p * x ** (p - 1))
+            if ctx.needs_input_grad[1]:     # x^p ln x, and 0 at x = 0 (for p >= 0)
+                log_x = log(x) if isinstance(x, Tensor) else math.log(x) if x > 0 else -math.inf
+                grad_p = _zero_where((_data(x) == 0) & (_data(p) >= 0), grad * out * log_x)
+        return grad_x, grad_p
+
+def _zero_where(condition, value):
+    "`value` with zeros where `condition` (an array of booleans, or a single bool) holds"
+    return where(as_tensor(condition), 0., value)
+
+@tensor_method('pow', '__pow__')
+def pow(input, exponent):
+    "`input ** exponent`, elementwise (either may be a number)"
+    if not isinstance(input, Tensor): input = _operand(input)
+    exponent = _operand(exponent)
+    if isinstance(exponent, int) and not isinstance(exponent, bool) and exponent < 0 and \
+       isinstance(input, Tensor) and input.dtype.kind in 'iu':
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return Pow.apply(input, exponent)
+
+@tensor_method('__rpow__')
+def _reversed_pow(input, base):
+    "`base ** input`"
+    return Pow.apply(_operand(base), input)
+
+class Sqrt(Function):
+    "`sqrt(x)`; gradient `g / (2 * sqrt(x))`"
+    @staticmethod
+    def forward(ctx, x):
+        with xp.errstate(all='ignore'): return _saved_output(ctx, xp.sqrt(_floating(x)))
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad / (2 * out)
+
+class Rsqrt(Function):
+    "`1 / sqrt(x)`; gradient `-g / (2 * x**1.5)`"
+    @staticmethod
+    def forward(ctx, x):
+        with xp.errstate(all='ignore'): return _saved_output(ctx, 1 / xp.sqrt(_floating(x)))
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return -0.5 * grad * out * out * out
+
+class Reciprocal(Function):
+    "`1 / x`; gradient `-g / x**2`"
+    @staticmethod
+    def forward(ctx, x):
+        with xp.errstate(all='ignore'): return _saved_output(ctx, 1 / _floating(x))
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return -grad * out * out
+
+@tensor_method
+def square(input):
+    "`input * input`"
+    return Mul.apply(input, input)
+
+@tensor_method
+def sqrt(input):
+    "The square root, elementwise"
+    return Sqrt.apply(input)
+
+@tensor_method
+def rsqrt(input):
+    "`1 / sqrt(input)`"
+    return Rsqrt.apply(input)
+
+@tensor_method
+def reciprocal(input):
+    "`1 / input`"
+    return Reciprocal.apply(input)
+
+@tensor_method('__rtruediv__')
+def _reversed_div(input, other):
+    "`other / input`, computed as PyTorch does: `reciprocal(input) * other`"
+    return reciprocal(input) * _operand(other)
+
 # %% ../nbs/00a_pointwise.ipynb #049215d0
 _ERF_SMALL = ((3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02, 3.20937758913846947e03,
                1.85777706184603153e-1),
@@ -617,13 +651,16 @@ class Erfc(Function):
         return grad * (-2 / math.sqrt(math.pi)) * exp(-x * x)
 
 class Erfinv(Function):
-    "The inverse of `erf`; gradient `g * sqrt(pi) / 2 * e**(y**2)` with `y` the output"
+    "The inverse of `erf`; gradient `g * sqrt(pi) / 2 * e**(y**2)` with `y = erfinv(x)` (computed again, as PyTorch does)"
     @staticmethod
-    def forward(ctx, y): return _saved_output(ctx, _in_float64(_erfinv, y))
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _in_float64(_erfinv, x)
     @staticmethod
     def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return grad * (math.sqrt(math.pi) / 2) * exp(out * out)
+        x, = ctx.saved_tensors
+        y = Erfinv.apply(x)
+        return grad * (math.sqrt(math.pi) / 2) * exp(y * y)
 
 @tensor_method
 def erf(input):
@@ -644,13 +681,11 @@ def erfinv(input):
 class Relu(Function):
     "`max(x, 0)`; the gradient passes where `x > 0`"
     @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return xp.maximum(x._array, 0)
+    def forward(ctx, x): return _saved_output(ctx, xp.maximum(x._array, 0))   # the output, as PyTorch saves
     @staticmethod
     def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        return grad * (x > 0)
+        out, = ctx.saved_tensors
+        return grad * (out > 0)
 
 class Abs(Function):
     "`|x|`; gradient `g * sign(x)` (0 at 0, as PyTorch)"
@@ -786,35 +821,6 @@ def maximum(input, other):
 def minimum(input, other):
     "The smaller of the two, elementwise (a tie shares the gradient)"
     return Choose.apply(input, _operand(other), xp.minimum)
-
-class Where(Function):
-    "`a` where `condition`, else `b`; each gradient goes where its values were chosen"
-    @staticmethod
-    def forward(ctx, condition, a, b):
-        ctx.save_for_backward(condition)
-        return _compute(lambda a, b, dtype: xp.where(condition._array, a, b).astype(dtype, copy=False), 'where', a, b)
-    @staticmethod
-    def backward(ctx, grad):
-        keep = ctx.saved_tensors[0]._array
-        return None, xp.where(keep, grad._array, 0), xp.where(keep, 0, grad._array)
-
-def where(condition, input=None, other=None):
-    "`input` where `condition` is true, else `other`, elementwise (with one argument: the indices where it is true)"
-    if input is None and other is None: return condition.nonzero(as_tuple=True)
-    condition = as_tensor(condition)
-    if condition.dtype != bool_: condition = condition != 0
-    input, other = _operand(input), _operand(other)
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor): input = as_tensor(input)
-    try: xp.broadcast_shapes(condition.shape, xp.shape(_data(input)), xp.shape(_data(other)))
-    except ValueError:
-        raise ShapeError(f"where: shapes {condition.shape}, {xp.shape(_data(input))} and {xp.shape(_data(other))} "
-                         f"can't be broadcast together") from None
-    return Where.apply(condition, input, other)
-
-@tensor_method('where')
-def _where_method(input, condition, other):
-    "`input` where `condition` holds, else `other` (PyTorch's `x.where(condition, y)`)"
-    return where(condition, input, other)
 
 # %% ../nbs/00a_pointwise.ipynb #5fb3761b
 class Lerp(Function):

@@ -14,7 +14,7 @@ __all__ = ['swapaxes', 'swapdims', 'moveaxis', 'concat', 'concatenate', 'Reshape
 
 # %% ../nbs/00c_shape.ipynb #5cac18c6
 import math
-from .tensor import Tensor, Function, ShapeError, tensor_method, as_tensor, result_type, xp
+from .tensor import Tensor, Function, ShapeError, once_differentiable, tensor_method, as_tensor, result_type, xp
 
 # %% ../nbs/00c_shape.ipynb #e177bae2
 def _shape_args(shape):
@@ -42,7 +42,7 @@ class Reshape(Function):
             raise ShapeError(f"reshape: shape '{list(shape)}' is invalid for input of shape {tuple(x.shape)} "
                              f"({x.numel()} elements)") from None
     @staticmethod
-    def backward(ctx, grad): return grad._array.reshape(ctx.shape), None, None
+    def backward(ctx, grad): return grad.reshape(ctx.shape), None, None
 
 @tensor_method
 def reshape(input, *shape):
@@ -100,7 +100,7 @@ class Permute(Function):
         ctx.dims = dims
         return x._array.transpose(dims)
     @staticmethod
-    def backward(ctx, grad): return grad._array.transpose(xp.argsort(ctx.dims)), None
+    def backward(ctx, grad): return grad.permute(*xp.argsort(ctx.dims).tolist()), None
 
 @tensor_method
 def permute(input, *dims):
@@ -195,6 +195,7 @@ class Repeat(Function):
         ctx.shape, ctx.reps = (1,) * (len(reps) - x.ndim) + x.shape, reps
         return xp.tile(x._array, reps)
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         pairs = [n for r, s in zip(ctx.reps, ctx.shape) for n in (r, s)]     # (r0, s0, r1, s1, ...)
         summed = grad._array.reshape(pairs).sum(axis=tuple(range(0, len(pairs), 2)))
@@ -222,6 +223,7 @@ class RepeatInterleave(Function):
         ctx.source = xp.repeat(xp.arange(x.shape[dim]), repeats)          # which input element each output copies
         return xp.repeat(x._array, repeats, axis=dim)
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
         xp.add.at(xp.moveaxis(out, ctx.dim, 0), ctx.source, xp.moveaxis(grad._array, ctx.dim, 0))
@@ -241,6 +243,7 @@ class Flip(Function):
         ctx.dims = dims
         return xp.flip(x._array, dims)
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad): return xp.flip(grad._array, ctx.dims), None
 
 class Roll(Function):
@@ -250,6 +253,7 @@ class Roll(Function):
         ctx.shifts, ctx.dims = shifts, dims
         return xp.roll(x._array, shifts, dims)
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
         return xp.roll(grad._array, back, ctx.dims), None, None
@@ -295,7 +299,7 @@ class Cat(Function):
             raise ShapeError(f"cat: shapes {[tuple(t.shape) for t in tensors]} must match except in dimension {dim}") from None
     @staticmethod
     def backward(ctx, grad):
-        pieces = iter(xp.split(grad._array, xp.cumsum(ctx.sizes)[:-1], axis=ctx.dim))
+        pieces = iter(grad.split(ctx.sizes, ctx.dim))
         return (None,) + tuple(None if skipped else next(pieces) for skipped in ctx.skipped)
 
 def cat(tensors, dim=0, *, out=None):
@@ -332,7 +336,7 @@ class Split(Function):
         ctx.dim, ctx.shape = dim, x.shape
         return tuple(xp.split(x._array, xp.cumsum(sizes)[:-1], axis=dim))
     @staticmethod
-    def backward(ctx, *grads): return xp.concatenate([g._array for g in grads], axis=ctx.dim), None, None
+    def backward(ctx, *grads): return cat(grads, ctx.dim), None, None
 
 @tensor_method
 def split(tensor, split_size_or_sections, dim=0):
@@ -370,6 +374,7 @@ class Narrow(Function):
         ctx.shape, ctx.index = x.shape, (slice(None),) * dim + (slice(start, start + length),)
         return x._array[ctx.index]
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
         out[ctx.index] = grad._array
@@ -393,6 +398,7 @@ class Triangle(Function):
         if x.ndim < 2: raise RuntimeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions")
         return ctx.fn(x._array, diagonal)
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad): return ctx.fn(grad._array, ctx.diagonal), None, None
 
 @tensor_method
@@ -419,6 +425,7 @@ class Diagonal(Function):
         ctx.shape, ctx.args = x.shape, (offset, dim1, dim2)
         return xp.diagonal(x._array, offset, dim1, dim2)
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         offset, dim1, dim2 = ctx.args
         out = xp.zeros(ctx.shape, grad.dtype)
@@ -433,6 +440,7 @@ class DiagEmbed(Function):
         ctx.offset = offset
         return xp.diag(v._array, offset)
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad): return xp.diag(grad._array, ctx.offset), None
 
 @tensor_method
@@ -455,6 +463,7 @@ class Unfold(Function):
         windows = xp.lib.stride_tricks.sliding_window_view(x._array, size, axis=dim)
         return windows[(slice(None),) * dim + (slice(None, None, step),)]
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
         g = xp.moveaxis(grad._array, ctx.dim, -2)                   # (..., windows, size)

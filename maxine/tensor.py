@@ -10,10 +10,11 @@ __all__ = ['xp', 'float16', 'half', 'float32', 'float64', 'double', 'int8', 'uin
            'device', 'check_device', 'cuda', 'accelerator', 'backends', 'ShapeError', 'Tensor', 'tensor', 'as_tensor',
            'as_array', 'is_grad_enabled', 'set_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode',
            'AccumulateGrad', 'Function', 'sum_to_shape', 'set_detect_anomaly', 'is_anomaly_enabled', 'backward', 'grad',
-           'RemovableHandle', 'tensor_method', 'update_', 'bump_version', 'Cast']
+           'RemovableHandle', 'tensor_method', 'OnceDifferentiable', 'once_differentiable', 'update_', 'bump_version',
+           'Cast']
 
 # %% ../nbs/00_tensor.ipynb #1258d53b
-import functools, math, numbers, weakref
+import functools, math, numbers, warnings, weakref
 import numpy
 
 xp = numpy   # the array library every op computes with: NumPy (a library with NumPy's API would also do)
@@ -435,6 +436,9 @@ class Function:
                     f"[{t.dtype} {list(t.shape)}], which is saved tensor {i} of {self.name()}, is at version "
                     f"{t._version_counter[0]}; expected version {version} instead. Hint: make a copy (clone()) before "
                     f"changing it in place, or change it out of place (x = x + 1 rather than x += 1).")
+        outputs = self.__dict__.get('_saved_outputs')
+        if outputs and _grad_enabled:      # create_graph: a saved output is this node's output again, in the new graph
+            return tuple(_output_again(self, t, outputs[i]) if i in outputs else t for i, t in enumerate(self._saved))
         return self._saved
 
     def mark_non_differentiable(self, *outputs):
@@ -511,6 +515,7 @@ def _record(ctx, inputs, outputs):
             if i: o._output_nr = i
     saved = d.get('_saved')
     if saved and any(s is o for s in saved for o in outputs):   # an output saved for backward: keep a detached alias
+        ctx._saved_outputs = {i: nr for i, s in enumerate(saved) for nr, o in enumerate(outputs) if s is o and o.grad_fn is ctx}
         ctx._saved = tuple(_alias(s) if any(s is o for o in outputs) else s for s in saved)
 
 def _alias(t):
@@ -519,15 +524,22 @@ def _alias(t):
     a._version_counter = t._version_counter
     return a
 
+def _output_again(node, t, nr):
+    "The saved alias `t` of output `nr` of `node`, joined to the graph again (for a backward pass that is recorded)"
+    a = _alias(t)
+    a.grad_fn, a._requires_grad = node, True
+    if nr: a._output_nr = nr
+    return a
+
 # %% ../nbs/00_tensor.ipynb #13470115
 def sum_to_shape(grad, shape):
-    "Sum `grad` down to `shape`, undoing broadcasting: over the leading dimensions it added and where `shape` has 1s"
+    "Sum `grad` (an array or a tensor) down to `shape`, undoing broadcasting: over the dimensions it added or widened from 1"
     if grad.shape == shape: return grad
-    extra = grad.ndim - len(shape)
-    if extra: grad = grad.sum(axis=tuple(range(extra)))
-    ones = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    if ones: grad = grad.sum(axis=ones, keepdims=True)
-    return grad
+    added = grad.ndim - len(shape)
+    widened = tuple(added + i for i, n in enumerate(shape) if n == 1 and grad.shape[added + i] != 1)
+    dims = tuple(range(added)) + widened
+    if isinstance(grad, Tensor): return grad.sum(dim=dims, keepdim=True).reshape(shape)
+    return grad.sum(axis=dims, keepdims=True).reshape(shape)
 
 def _broadcasts_to(shape, target):
     "True if an array of `shape` broadcasts to `target`"
@@ -535,17 +547,19 @@ def _broadcasts_to(shape, target):
     except ValueError: return False
 
 def _fitted(g, meta, node, i):
-    "The gradient `g` that `node` returned for input `i`, as an array of that input's shape and dtype"
-    if type(g) is not xp.ndarray: g = g._array if isinstance(g, Tensor) else xp.asarray(g)
+    "The gradient `g` that `node` returned for input `i`, in that input's shape and dtype (a tensor when recording)"
+    if _grad_enabled: g = as_tensor(g)                             # create_graph: the gradient stays in the graph
+    elif type(g) is not xp.ndarray: g = g._array if isinstance(g, Tensor) else xp.asarray(g)
     shape, dtype = meta
     if g.shape != shape:
         if not _broadcasts_to(shape, g.shape):
             raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - got {list(g.shape)} "
                                f"but expected shape compatible with {list(shape)}")
         g = sum_to_shape(g, shape)
-    return g if g.dtype == dtype else g.astype(dtype)
+    if g.dtype == dtype: return g
+    return g.to(dtype) if isinstance(g, Tensor) else g.astype(dtype)
 
-# %% ../nbs/00_tensor.ipynb #b40f3976
+# %% ../nbs/00_tensor.ipynb #e46a2c83
 def _topological_order(roots):
     "Nodes reachable from `roots`, each before every node it passes gradient to"
     order, visited, stack = [], set(), [(node, False) for node in roots]
@@ -560,68 +574,56 @@ def _topological_order(roots):
             if e is not None and id(e[0]) not in visited: stack.append((e[0], False))
     return reversed(order)
 
-def _run_hooks(hooks, g):
-    "Let each hook see (and maybe replace) the gradient `g`"
-    for hook in hooks:
-        replaced = hook(_wrap(g))
-        if replaced is not None: g = as_array(replaced)
-    return g
+def _add_pending(pending, node, nr, g):
+    "Add gradient `g` for output `nr` of `node` to what is waiting for it"
+    grads = pending.get(id(node))
+    if grads is None:
+        if nr == 0 and (isinstance(node, Tensor) or len(node._output_meta) == 1): pending[id(node)] = [g]; return
+        grads = pending[id(node)] = [None] * len(node._output_meta)
+    grads[nr] = g if grads[nr] is None else grads[nr] + g
 
-def _accumulate(leaf, g, given):
-    "Add `g` into `leaf.grad`; the first time, `g` itself becomes `.grad` if no one else can see it"
-    if leaf.grad is not None:
-        leaf.grad._array += g
-        return
-    if g.base is not None or not g.flags.writeable or id(g) in given or g.dtype != leaf._array.dtype:
-        g = xp.array(g, dtype=leaf._array.dtype)
-    given.add(id(g))
-    leaf.grad = _wrap(g)
+# %% ../nbs/00_tensor.ipynb #0eb3c262
+def _run_backward(roots, retain_graph, create_graph=False, capture=None):
+    """Send each root's gradient back through the graph: each node in turn, into the gradients of its inputs. Leaves
+    add theirs into `.grad`, unless `capture` (a set of keys) asks for the gradients at those tensors, returned."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, create_graph        # record the backward pass only when asked to
+    try:
+        pending, captured, given = {}, {}, set()
+        for (node, nr), g in roots: _add_pending(pending, node, nr, g)
+        for node in _topological_order([node for (node, _), _ in roots]):
+            output_grads = pending.pop(id(node), None)
+            if output_grads is None: continue
+            if isinstance(node, Tensor):                           # a leaf: the gradient arrives
+                g = _run_hooks(node._hooks, output_grads[0]) if node._hooks else output_grads[0]
+                if capture is None: _accumulate(node, g, given)
+                elif id(node) in capture: captured[id(node)] = g
+                continue
+            output_grads = _after_tensor_hooks(node, output_grads)
+            if capture is not None: _capture_outputs(node, output_grads, capture, captured)
+            for edge, g in _input_grads(node, output_grads): _add_pending(pending, edge[0], edge[1], g)
+            if not retain_graph: _release(node)
+        return captured
+    finally: _grad_enabled = previous
 
-def _node_backward(node, output_grads):
-    "Call the node's backward with the gradient of each of its outputs (zeros for an output that got none)"
-    if len(output_grads) == 1 and output_grads[0] is not None: grads = (_wrap(output_grads[0]),)   # the common case
-    else:
-        grads = []
-        for g, (shape, dtype) in zip(output_grads, node._output_meta):
-            if g is None and node._materialize_grads: g = xp.zeros(shape, dtype)
-            grads.append(None if g is None else _wrap(g))
+# %% ../nbs/00_tensor.ipynb #898f7279
+def _input_grads(node, output_grads):
+    "(edge, gradient) for each input of `node` that receives a gradient from its backward"
+    grads = []
+    for g, (shape, dtype) in zip(output_grads, node._output_meta):
+        if g is None and node._materialize_grads: g = xp.zeros(shape, dtype)
+        grads.append(g if g is None or isinstance(g, Tensor) else _wrap(g))
     result = type(node).backward(node, *grads)
     result = result if isinstance(result, tuple) else (result,)
     if len(result) > len(node._edges):
         raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients "
                            f"(expected {len(node._edges)}, got {len(result)})")
-    return result
-
-def _run_backward(roots, retain_graph, capture=None):
-    """Send each root's gradient back through the graph. Leaves accumulate theirs in `.grad`, unless `capture` (a dict
-    of edges) asks for the gradient at those edges instead, which is then returned (as `autograd.grad` does)."""
-    pending, given, captured = {}, set(), {}
-    for (node, nr), g in roots: _add_pending(pending, node, nr, g)
-    for node in _topological_order([node for (node, _), _ in roots]):
-        output_grads = pending.pop(id(node), None)
-        if output_grads is None: continue
-        if isinstance(node, Tensor):                                   # a leaf: the gradient arrives here
-            g = output_grads[0]
-            if node._hooks: g = _run_hooks(node._hooks, g)
-            if capture is not None:
-                if id(node) in capture: captured[id(node)] = g
-            else: _accumulate(node, g, given)
-            continue
-        hooks = node.__dict__.get('_tensor_hooks')
-        if hooks:
-            output_grads = [g if g is None else _run_hooks(hooks.get(nr, ()), g) for nr, g in enumerate(output_grads)]
-        if capture is not None:
-            for nr, g in enumerate(output_grads):
-                if (id(node), nr) in capture: captured[(id(node), nr)] = g
-        input_grads = _node_backward(node, output_grads)
-        for i, edge in enumerate(node._edges):
-            if edge is None or i >= len(input_grads) or input_grads[i] is None: continue
-            g = _fitted(input_grads[i], node._input_meta[i], node, i)
-            if _detect_anomaly and not xp.isfinite(g).all():
-                raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
-            _add_pending(pending, edge[0], edge[1], g)
-        if not retain_graph: _release(node)
-    return captured
+    for i, (edge, g) in enumerate(zip(node._edges, result)):
+        if edge is None or g is None: continue
+        g = _fitted(g, node._input_meta[i], node, i)
+        if _detect_anomaly and not xp.isfinite(as_array(g)).all():
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+        yield edge, g
 
 _detect_anomaly = False
 
@@ -634,13 +636,19 @@ def is_anomaly_enabled():
     "True while backward passes check their gradients"
     return _detect_anomaly
 
-def _add_pending(pending, node, nr, g):
-    "Add gradient `g` for output `nr` of `node` to what is waiting for it"
-    grads = pending.get(id(node))
-    if grads is None:
-        if nr == 0 and (isinstance(node, Tensor) or len(node._output_meta) == 1): pending[id(node)] = [g]; return
-        grads = pending[id(node)] = [None] * len(node._output_meta)
-    grads[nr] = g if grads[nr] is None else grads[nr] + g
+# %% ../nbs/00_tensor.ipynb #c4e1695f
+def _accumulate(leaf, g, given):
+    "Add `g` into `leaf.grad`; the first time, `g` itself becomes `.grad` if no one else can see it"
+    if isinstance(g, Tensor):                                      # create_graph: out of place, so it stays recorded
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        return
+    if leaf.grad is not None:
+        leaf.grad._array += g
+        return
+    if g.base is not None or not g.flags.writeable or id(g) in given or g.dtype != leaf._array.dtype:
+        g = xp.array(g, dtype=leaf._array.dtype)
+    given.add(id(g))
+    leaf.grad = _wrap(g)
 
 def _release(node):
     "Free what the node saved for backward (the graph's structure stays)"
@@ -650,8 +658,8 @@ def _release(node):
     d['_saved'] = ()
     d['_freed'] = True
 
-# %% ../nbs/00_tensor.ipynb #2e872b47
-def _root_grad(t, g):
+# %% ../nbs/00_tensor.ipynb #5b3b7df3
+def _root_grad(t, g, create_graph=False):
     "The starting gradient of root `t`: `g` (checked), or ones for a tensor of one element"
     if not t._requires_grad:
         raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn: make its inputs with "
@@ -660,52 +668,58 @@ def _root_grad(t, g):
         if t._array.size != 1:
             raise RuntimeError(f"grad can be implicitly created only for scalar outputs; this tensor has shape "
                                f"{tuple(t.shape)}, so pass gradient= a tensor of that shape")
-        return xp.ones_like(t._array)
-    g = xp.array(as_array(g), dtype=t._array.dtype)          # a copy: the caller's gradient stays theirs
+        g = xp.ones_like(t._array)
+    elif create_graph and isinstance(g, Tensor): g = g if g.dtype == t.dtype else g.to(t.dtype)  # it may be in a graph too
+    else: g = xp.array(as_array(g), dtype=t._array.dtype)          # a copy: the caller's gradient stays theirs
     if g.shape != t.shape: raise ShapeError(f"backward: gradient has shape {g.shape} but the tensor has shape {t.shape}")
-    return g
+    return _wrap(g) if create_graph and not isinstance(g, Tensor) else g
 
 def _as_tuple(x): return (x,) if x is None or isinstance(x, Tensor) else tuple(x)
 
-def backward(tensors, grad_tensors=None, retain_graph=None, inputs=None):
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None, grad_variables=None):
     "Accumulate into `.grad` of every leaf the gradient of `tensors` (each weighted by its entry of `grad_tensors`)"
+    if grad_variables is not None: grad_tensors = grad_variables          # PyTorch's old name for it
     if isinstance(tensors, Tensor): tensors, grad_tensors = (tensors,), (grad_tensors,)
     tensors = tuple(tensors)
-    grad_tensors = (None,) * len(tensors) if grad_tensors is None else tuple(grad_tensors)
-    roots = [(_edge(t) or (t, 0), _root_grad(t, g)) for t, g in zip(tensors, grad_tensors)]
-    if inputs is not None:                 # only these leaves receive gradients
-        inputs = _as_tuple(inputs)
-        captured = _run_backward(roots, retain_graph, capture={_capture_key(t) for t in inputs})
-        for t in inputs:
-            g = captured.get(_capture_key(t))
-            if g is not None: _accumulate(t, g, set())
-        return
-    _run_backward(roots, retain_graph)
+    grad_tensors = (None,) * len(tensors) if grad_tensors is None else _as_tuple(grad_tensors)
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    roots = [(_edge(t) or (t, 0), _root_grad(t, g, create_graph)) for t, g in zip(tensors, grad_tensors)]
+    if inputs is None: _run_backward(roots, retain_graph, create_graph); return
+    inputs = _as_tuple(inputs)                                            # only these tensors receive gradients
+    captured = _run_backward(roots, retain_graph, create_graph, capture={_capture_key(t) for t in inputs})
+    for t in inputs:
+        g = captured.get(_capture_key(t))
+        if g is not None: _accumulate(t, g if create_graph else xp.array(g), set())
 
 def _capture_key(t):
     e = _edge(t)
     if e is None: raise RuntimeError("One of the differentiated Tensors does not require grad")
     return id(e[0]) if isinstance(e[0], Tensor) else (id(e[0]), e[1])
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
-         materialize_grads=False):
+# %% ../nbs/00_tensor.ipynb #c6d9b560
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
     "The gradients of `outputs` with respect to each of `inputs`, returned as a tuple (no `.grad` is changed)"
-    if create_graph: raise NotImplementedError("grad(create_graph=True): maxine does not record the backward pass")
-    outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
-    single_input = isinstance(inputs, Tensor)
-    inputs = (inputs,) if single_input else tuple(inputs)
-    if grad_outputs is None: grad_outputs = (None,) * len(outputs)
-    elif isinstance(grad_outputs, Tensor): grad_outputs = (grad_outputs,)
-    roots = [(_edge(t) or (t, 0), _root_grad(t, g)) for t, g in zip(outputs, grad_outputs)]
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use maxine.autograd.backward.")
+    if is_grads_batched:
+        raise NotImplementedError("grad(is_grads_batched=True) needs vmap, which maxine does not have: "
+                                  "call grad once per row of grad_outputs")
+    outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
+    grad_outputs = (None,) * len(outputs) if grad_outputs is None else _as_tuple(grad_outputs)
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    roots = [(_edge(t) or (t, 0), _root_grad(t, g, create_graph)) for t, g in zip(outputs, grad_outputs)]
     keys = [_capture_key(t) for t in inputs]
-    captured = _run_backward(roots, retain_graph, capture=set(keys))
+    captured = _run_backward(roots, retain_graph, create_graph, capture=set(keys))
     grads = []
     for t, key in zip(inputs, keys):
         g = captured.get(key)
         if g is None and not (allow_unused or materialize_grads):
             raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
                                "Set allow_unused=True if this is the desired behavior.")
-        grads.append(_wrap(xp.array(g)) if g is not None else _wrap(xp.zeros_like(t._array)) if materialize_grads else None)
+        if g is None: grads.append(_wrap(xp.zeros_like(t._array)) if materialize_grads else None)
+        else: grads.append(g if isinstance(g, Tensor) else _wrap(xp.array(g)))
     return tuple(grads)
 
 # %% ../nbs/00_tensor.ipynb #63a50730
@@ -716,10 +730,36 @@ class RemovableHandle:
         "Take the hook away"
         if self.hook in self.hooks: self.hooks.remove(self.hook)
 
+def _run_hooks(hooks, g):
+    "Let each hook see (and maybe replace) the gradient `g`: a replacement must have its shape and dtype"
+    for hook in hooks:
+        seen = g if isinstance(g, Tensor) else _wrap(g)
+        replaced = hook(seen)
+        if replaced is None: continue
+        replaced, name = as_tensor(replaced), getattr(hook, '__name__', type(hook).__name__)
+        if replaced.shape != seen.shape:
+            raise RuntimeError(f"hook '{name}' has changed the size of value: the gradient has shape {tuple(seen.shape)}, "
+                               f"the hook returned shape {tuple(replaced.shape)}")
+        if replaced.dtype != seen.dtype:
+            raise RuntimeError(f"hook '{name}' has changed the type of value (was {seen.dtype} got {replaced.dtype})")
+        g = replaced if isinstance(g, Tensor) else replaced._array
+    return g
+
+def _after_tensor_hooks(node, output_grads):
+    "The gradients of `node`'s outputs, after the hooks registered on those output tensors"
+    hooks = node.__dict__.get('_tensor_hooks')
+    if not hooks: return output_grads
+    return [g if g is None else _run_hooks(hooks.get(nr, ()), g) for nr, g in enumerate(output_grads)]
+
+def _capture_outputs(node, output_grads, capture, captured):
+    "Keep the gradients of `node`'s outputs that `autograd.grad` asked for"
+    for nr, g in enumerate(output_grads):
+        if (id(node), nr) in capture: captured[(id(node), nr)] = g
+
 def _retain(ref):
     def keep(grad):
         t = ref()
-        if t is not None: _accumulate(t, xp.array(grad._array), set())
+        if t is not None: _accumulate(t, grad if _grad_enabled else xp.array(grad._array), set())
     return keep
 
 def _register_hook(self, hook):
@@ -777,8 +817,7 @@ def _write_out(out, result, name):
 @tensor_method('backward')
 def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     "Compute the gradient of this tensor with respect to every leaf that requires grad, into their `.grad`"
-    if create_graph: raise NotImplementedError("backward(create_graph=True): maxine does not record the backward pass")
-    backward(self, gradient, retain_graph, inputs)
+    backward(self, gradient, retain_graph, create_graph, inputs)
 
 tensor_method('register_hook')(_register_hook)
 tensor_method('retain_grad')(_retain_grad)
@@ -793,6 +832,32 @@ def _detach_(self):
     "Cut this tensor from the graph, in place: it becomes a leaf that does not require grad"
     self.grad_fn, self._requires_grad = None, False
     return self
+
+# %% ../nbs/00_tensor.ipynb #d631d64b
+class OnceDifferentiable(Function):
+    "The node of a gradient that a `once_differentiable` backward computed: differentiating it again raises"
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(f"{ctx.op}'s backward computes with arrays, outside autograd (once_differentiable), so the "
+                           f"gradient it gave cannot be differentiated again: maxine has no second derivative for this op")
+
+def _not_differentiable_again(g, op):
+    "`g` as a tensor whose node raises if a backward pass reaches it"
+    t = _wrap(as_array(g))
+    node = object.__new__(OnceDifferentiable._node_class)
+    node._edges, node._input_meta, node._output_meta, node.op = [], [], [(t.shape, t.dtype)], op
+    t.grad_fn, t._requires_grad = node, True
+    return t
+
+def once_differentiable(backward):
+    "Decorator for a `backward` that computes outside autograd: when recorded, its gradients refuse a second backward"
+    @functools.wraps(backward)
+    def recorded_once(ctx, *grads):
+        if not _grad_enabled: return backward(ctx, *grads)     # the usual backward pass records nothing anyway
+        with no_grad(): result = backward(ctx, *grads)
+        results = result if isinstance(result, tuple) else (result,)
+        return tuple(None if g is None else _not_differentiable_again(g, ctx.name()) for g in results)
+    return recorded_once
 
 # %% ../nbs/00_tensor.ipynb #64843a94
 def _changing(t):

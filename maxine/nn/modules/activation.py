@@ -12,7 +12,7 @@ __all__ = ['Gelu', 'gelu', 'leaky_relu', 'relu6', 'elu', 'selu', 'celu', 'silu',
 
 # %% ../../../nbs/01b_activation.ipynb #b6a2fad3
 import math
-from ...tensor import Tensor, Function, as_tensor, xp
+from ...tensor import Tensor, Function, once_differentiable, as_tensor, xp
 from ...pointwise import relu, relu_, sigmoid, tanh, where, erf, clamp, exp, log1p
 from ...reduction import softmax, log_softmax
 from .module import Module, Parameter
@@ -27,6 +27,7 @@ class Gelu(Function):
         ctx.cdf = cdf
         return x._array * cdf
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         density = xp.exp(-0.5 * x._array * x._array) / math.sqrt(2 * math.pi)

@@ -9,7 +9,7 @@ __all__ = ['as_pair', 'conv_output_size', 'conv2d_as_written', 'Conv2dFunction',
 
 # %% ../../../nbs/06_conv.ipynb #f658c961
 import math
-from ...tensor import Tensor, Function, ShapeError, as_tensor, check_device, get_default_dtype, xp
+from ...tensor import Tensor, Function, ShapeError, once_differentiable, as_tensor, check_device, get_default_dtype, xp
 from ...linalg import einsum
 from ...random import default_generator
 from .module import Module, Parameter
@@ -104,6 +104,7 @@ class Conv2dFunction(Function):
         return out.transpose(1, 0, 2, 3)
 
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         g, (out_c, c_group, kh, kw, groups), cols, grid = grad._array, ctx.sizes, ctx.cols, ctx.grid
         oh, ow = ctx.layout[5]

@@ -8,7 +8,7 @@ Docs: https://maxine-dl.github.io/maxine/embedding.html.md"""
 __all__ = ['one_hot', 'EmbeddingFunction', 'embedding', 'Embedding']
 
 # %% ../../../nbs/01f_embedding.ipynb #753defe4
-from ...tensor import Tensor, Function, as_tensor, check_device, get_default_dtype, xp, int64
+from ...tensor import Tensor, Function, once_differentiable, as_tensor, check_device, get_default_dtype, xp, int64
 from ...random import default_generator
 from .module import Module, Parameter
 
@@ -28,6 +28,7 @@ class EmbeddingFunction(Function):
         ctx.ids, ctx.shape, ctx.padding_idx = ids, weight.shape, padding_idx
         return weight._array[ids]
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
         xp.add.at(out, ctx.ids.reshape(-1), grad._array.reshape(-1, ctx.shape[1]))

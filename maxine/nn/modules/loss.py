@@ -13,7 +13,7 @@ __all__ = ['MAE', 'MSE', 'CrossEntropy', 'BinaryCrossEntropy', 'mse_loss', 'l1_l
 
 # %% ../../../nbs/02_loss.ipynb #2ded95c0
 import math, numbers
-from ...tensor import Tensor, Function, as_tensor, xp
+from ...tensor import Tensor, Function, once_differentiable, as_tensor, is_grad_enabled, xp
 from ...reduction import log_softmax_array
 from .module import Module
 
@@ -87,6 +87,7 @@ class BCEWithLogits(Function):
         softplus_neg_x = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, 0)
         return (1 - t) * x + ctx.log_weight * softplus_neg_x
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         x, t = ctx.x, ctx.t
         e = xp.exp(-xp.abs(x))
@@ -145,12 +146,19 @@ class CrossEntropyFunction(Function):
         log_probs = log_softmax_array(rows._array, 1) if rows._array.size else rows._array
         losses = -(A * log_probs).sum(axis=1)
         ctx.log_probs, ctx.A, ctx.reduction = log_probs, A, reduction
+        ctx.rows, ctx.rows_version = rows, rows._version       # for a recorded backward (create_graph) only
         ctx.scale = {'mean': 1 / denominator if denominator else math.nan, 'sum': 1, 'none': None}[reduction]
         return losses if reduction == 'none' else (losses.sum() * ctx.scale).astype(rows.dtype)
     @staticmethod
     def backward(ctx, grad):
-        g = grad._array[:, None] if ctx.reduction == 'none' else grad._array * ctx.scale
-        return (xp.exp(ctx.log_probs) * ctx.A.sum(axis=1, keepdims=True) - ctx.A) * g, None, None, None
+        if is_grad_enabled():        # recorded: the probabilities computed again from the rows, as tensors in the graph
+            if ctx.rows._version != ctx.rows_version:
+                raise RuntimeError("cross_entropy: its logits were changed in place before a recorded backward "
+                                   "(create_graph=True) needed them: change a copy (clone()) instead")
+            probs, g = ctx.rows.softmax(1), grad
+        else: probs, g = xp.exp(ctx.log_probs), grad._array
+        g = g[:, None] if ctx.reduction == 'none' else g * ctx.scale
+        return (probs * ctx.A.sum(axis=1, keepdims=True) - ctx.A) * g, None, None, None
 
 def _check_reduction(reduction):
     if reduction not in ('mean', 'sum', 'none'):

@@ -9,7 +9,7 @@ __all__ = ['batch_norm_as_written', 'BatchNormFunction', 'batch_norm', 'layer_no
            'BatchNorm2d', 'LayerNorm', 'RMSNorm', 'GroupNorm']
 
 # %% ../../../nbs/06b_normalization.ipynb #4144dbf5
-from ...tensor import Tensor, Function, ShapeError, as_tensor, check_device, get_default_dtype, no_grad, xp
+from ...tensor import Tensor, Function, ShapeError, once_differentiable, as_tensor, check_device, get_default_dtype, no_grad, xp
 from .module import Module, Parameter
 
 # %% ../../../nbs/06b_normalization.ipynb #e0d8c142
@@ -84,6 +84,7 @@ class BatchNormFunction(Function):
         ctx.centered, ctx.inv_std, ctx.scale, ctx.training, ctx.count = centered, inv_std, scale, training, count
         return out
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         g, centered, inv_std, scale, shape = grad._array, ctx.centered, ctx.inv_std, ctx.scale, _stat_shape(grad)
         sum_g, sum_g_centered = _channel_sum(g), _channel_dot(g, centered)

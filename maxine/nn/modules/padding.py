@@ -9,7 +9,7 @@ __all__ = ['PadDim', 'pad', 'ConstantPad1d', 'ConstantPad2d', 'ZeroPad1d', 'Zero
            'ReplicationPad1d', 'ReplicationPad2d', 'CircularPad2d']
 
 # %% ../../../nbs/01h_padding.ipynb #602bdc0c
-from ...tensor import Function, as_tensor, xp
+from ...tensor import Function, once_differentiable, as_tensor, xp
 from .module import Module
 
 # %% ../../../nbs/01h_padding.ipynb #195684af
@@ -34,6 +34,7 @@ class PadDim(Function):
             taken = xp.where((source < 0).reshape(shape), xp.asarray(value, x.dtype), taken)
         return taken
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
         kept = ctx.source >= 0

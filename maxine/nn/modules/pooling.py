@@ -11,7 +11,7 @@ __all__ = ['max_pool2d_as_written', 'avg_pool2d_as_written', 'MaxPool2dFunction'
 
 # %% ../../../nbs/06a_pooling.ipynb #b1fcc3b2
 import math
-from ...tensor import Function, ShapeError, as_tensor, xp
+from ...tensor import Function, ShapeError, once_differentiable, as_tensor, xp
 from ...shape import stack
 from .module import Module
 from .padding import pad
@@ -79,6 +79,7 @@ class MaxPool2dFunction(Function):
         ctx.which, ctx.taps, ctx.shape, ctx.padded_shape, ctx.padding = which, taps, x.shape, padded.shape, padding
         return best
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         g = grad._array
         out = xp.zeros(ctx.padded_shape, g.dtype)
@@ -97,6 +98,7 @@ class AvgPool2dFunction(Function):
         ctx.taps, ctx.shape, ctx.padded_shape, ctx.padding, ctx.size = taps, x.shape, padded.shape, padding, len(taps)
         return total / xp.asarray(len(taps), x.dtype)
     @staticmethod
+    @once_differentiable
     def backward(ctx, grad):
         share = grad._array / ctx.size
         out = xp.zeros(ctx.padded_shape, share.dtype)
