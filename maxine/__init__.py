@@ -34,7 +34,8 @@ __all__ = []
 from maxine.tensor import (float16, half, float32, float64, double, int8, uint8, int16, short, int32, int64, long,
     bool_, get_default_dtype, set_default_dtype, promote_types, result_type, ShapeError, Tensor, tensor, as_tensor,
     as_array, is_grad_enabled, set_grad_enabled, no_grad, enable_grad, inference_mode, Function, set_detect_anomaly,
-    is_anomaly_enabled, backward, grad, device, cuda, accelerator, backends)
+    is_anomaly_enabled, backward, grad, device, cuda, accelerator, backends, FloatTensor, DoubleTensor, HalfTensor,
+    LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor, Size, set_default_device, get_default_device)
 from maxine.pointwise import (arcsin, arccos, arctan, arcsinh, arccosh, arctanh, absolute, sgn, fix, clip, arctan2,
     not_equal, less, less_equal, greater, greater_equal, add, sub, rsub, mul, div, floor_divide, neg, pow, square,
     sqrt, rsqrt, reciprocal, exp, exp2, expm1, log, log2, log10, log1p, sin, cos, tan, asin, acos, atan, sinh, cosh,

@@ -150,9 +150,14 @@ def div(input, other, *, rounding_mode=None):
     if rounding_mode is None: return Div.apply(input, other)
     if rounding_mode not in ('trunc', 'floor'):
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
-    rounded = Rounding.apply(Div.apply(input, other), xp.trunc if rounding_mode == 'trunc' else xp.floor)
     dtype = result_type(input, other)
+    if dtype.kind != 'f': _nonzero_divisor(other)
+    rounded = Rounding.apply(Div.apply(input, other), xp.trunc if rounding_mode == 'trunc' else xp.floor)
     return rounded if dtype.kind == 'f' else rounded.to(dtype)      # integers divided and rounded stay integers
+
+def _nonzero_divisor(other):
+    "Integer division by zero has no answer: an error, as in PyTorch (floats give inf or nan instead)"
+    if (xp.asarray(_data(other)) == 0).any(): raise RuntimeError("ZeroDivisionError")
 
 @tensor_method('floor_divide', '__floordiv__')
 def floor_divide(input, other):
@@ -887,6 +892,7 @@ class Remainder(Function):
     "`fmod` (the sign of the dividend) or `remainder` (the sign of the divisor): a - b * round(a / b)"
     @staticmethod
     def forward(ctx, a, b, fn, rounding):
+        if result_type(a, b).kind != 'f': _nonzero_divisor(b)
         ctx.save_for_backward(a, b)
         ctx.rounding = rounding
         with xp.errstate(all='ignore'): return _compute(fn, fn.__name__, a, b)

@@ -248,9 +248,11 @@ def _shifted(x, dims):
     return x - m, m
 
 def log_softmax_array(x, axis):
-    "log-softmax of an array along `axis`, without overflow"
-    shifted, _ = _shifted(x, (axis,))
-    return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    "log-softmax of an array along `axis`, without overflow (a row with inf or nan gives nan, as in PyTorch)"
+    if not x.size: return x.copy()
+    with xp.errstate(invalid='ignore', divide='ignore'):
+        shifted = x - x.max(axis=axis, keepdims=True)
+        return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
 
 class LogSumExp(Function):
     "`ln(sum(e**x))` over `dim` without overflow; its gradient is the softmax"
@@ -271,8 +273,9 @@ class Softmax(Function):
     "`e**x / sum(e**x)` over `dim`; gradient `s * (g - sum(g * s))`"
     @staticmethod
     def forward(ctx, x, dim):
-        e = xp.exp(_shifted(x._array, (dim,))[0])
-        s = as_tensor(e / e.sum(axis=dim, keepdims=True))
+        with xp.errstate(invalid='ignore', divide='ignore'):        # inf or nan in a row gives nan, as in PyTorch
+            e = xp.exp(x._array - x._array.max(axis=dim, keepdims=True)) if x._array.size else x._array
+            s = as_tensor(e / e.sum(axis=dim, keepdims=True))
         ctx.save_for_backward(s)                          # the output, as PyTorch saves
         ctx.dim = dim
         return s

@@ -11,7 +11,7 @@ __all__ = ['TEMP_SUFFIX', 'PICKLE_MAGIC', 'atomic_file', 'LoadError', 'UnsafeLoa
 import contextlib, glob, hashlib, io, json, os, pickle, struct, tempfile, zipfile
 from collections import OrderedDict
 from pathlib import Path
-from .tensor import Tensor, as_tensor, xp
+from .tensor import Tensor, tensor, as_tensor, xp
 from .nn.modules.module import Parameter
 
 # %% ../nbs/04b_serialization.ipynb #fb54cd35
@@ -135,7 +135,7 @@ def _unpickle(payload, name, weights_only):
 def _load_npz(data, name):
     try:
         with xp.load(io.BytesIO(data), allow_pickle=False) as arrays:
-            return OrderedDict((k, Tensor(arrays[k])) for k in arrays.files)
+            return OrderedDict((k, tensor(arrays[k])) for k in arrays.files)
     except Exception as e:                 # zipfile, zlib and NumPy each have their own ways of saying "damaged"
         raise LoadError(f"load: {name} is a damaged .npz file ({type(e).__name__}: {e})") from None
 
@@ -149,7 +149,7 @@ def _load_safetensors(data, name):
     expected = metadata.get('maxine_sha256')
     if expected is not None and _arrays_digest(arrays) != expected:
         raise LoadError(f"load: {name} is damaged: its tensors do not match the checksum saved with them")
-    return OrderedDict((k, Tensor(arrays[k])) for k in arrays)
+    return OrderedDict((k, tensor(arrays[k])) for k in arrays)
 
 def _is_safetensors(data):
     if len(data) < 10: return False

@@ -6,12 +6,13 @@ Docs: https://maxine-dl.github.io/maxine/tensor.html.md"""
 
 # %% auto #0
 __all__ = ['xp', 'float16', 'half', 'float32', 'float64', 'double', 'int8', 'uint8', 'int16', 'short', 'int32', 'int64', 'long',
-           'bool_', 'get_default_dtype', 'set_default_dtype', 'is_floating_point', 'promote_types', 'result_type',
-           'device', 'check_device', 'cuda', 'accelerator', 'backends', 'ShapeError', 'Tensor', 'tensor', 'as_tensor',
-           'as_array', 'is_grad_enabled', 'set_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode',
-           'AccumulateGrad', 'Function', 'sum_to_shape', 'set_detect_anomaly', 'is_anomaly_enabled', 'backward', 'grad',
-           'RemovableHandle', 'tensor_method', 'OnceDifferentiable', 'once_differentiable', 'update_', 'bump_version',
-           'Cast']
+           'bool_', 'FloatTensor', 'DoubleTensor', 'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'CharTensor',
+           'ByteTensor', 'BoolTensor', 'get_default_dtype', 'set_default_dtype', 'is_floating_point', 'promote_types',
+           'result_type', 'device', 'check_device', 'cuda', 'accelerator', 'backends', 'ShapeError', 'Tensor', 'tensor',
+           'as_tensor', 'as_array', 'Size', 'set_default_device', 'get_default_device', 'is_grad_enabled',
+           'set_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode', 'AccumulateGrad', 'Function', 'sum_to_shape',
+           'set_detect_anomaly', 'is_anomaly_enabled', 'backward', 'grad', 'RemovableHandle', 'tensor_method',
+           'OnceDifferentiable', 'once_differentiable', 'update_', 'bump_version', 'Cast']
 
 # %% ../nbs/00_tensor.ipynb #1258d53b
 import functools, math, numbers, warnings, weakref
@@ -164,6 +165,17 @@ def _as_array(data, dtype=None, copy=True):
 class ShapeError(RuntimeError, ValueError):
     "Shapes that don't fit together: a RuntimeError, as PyTorch raises, and a ValueError, as earlier maxine did"
 
+def _constructed(args, dtype):
+    "The array of `Tensor(*args)`: PyTorch's legacy constructor takes sizes (`Tensor(2, 3)`) or data, as floats"
+    if len(args) == 1 and isinstance(args[0], Tensor):             # Tensor(t): the same numbers
+        return args[0]._array if dtype is None else args[0]._array.astype(dtype)
+    dtype = _default_dtype if dtype is None else xp.dtype(dtype)
+    if all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in args):
+        return xp.zeros(args if args else (0,), dtype)             # sizes: PyTorch leaves the memory unset; zeros here
+    if len(args) != 1:
+        raise TypeError(f"Tensor(): expected sizes (whole numbers) or one piece of data, got {len(args)} arguments")
+    return _as_array(args[0], dtype)
+
 def _wrap(array):
     "A new Tensor around `array` (no copy), outside any graph"
     if type(array) is not xp.ndarray: array = xp.asarray(array)   # NumPy reductions return scalars, not 0-d arrays
@@ -178,9 +190,9 @@ class Tensor:
     __array_ufunc__ = None
     _base, _output_nr, _hooks, _retains_grad = None, 0, (), False     # rarely set: see above
 
-    def __init__(self, data, requires_grad=False, dtype=None, device=None):
+    def __init__(self, *args, requires_grad=False, dtype=None, device=None):
         if device is not None: check_device(device)
-        self._array = _as_array(data, dtype)
+        self._array = _constructed(args, dtype)
         self.grad, self._requires_grad, self.grad_fn, self._version_counter = None, False, None, [0]
         if requires_grad: self.requires_grad_()
 
@@ -306,7 +318,10 @@ class Tensor:
 # %% ../nbs/00_tensor.ipynb #bf161484
 def tensor(data, requires_grad=False, dtype=None, device=None, pin_memory=False):
     "A new tensor holding a copy of `data`: a number, a (nested) list, an array, or anything with `__array__`"
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)
+    if device is not None: check_device(device)
+    if pin_memory: raise RuntimeError("tensor(pin_memory=True): pinned memory is for copies to a GPU, which maxine does not have")
+    t = _wrap(_as_array(data, dtype))
+    return t.requires_grad_() if requires_grad else t
 
 def as_tensor(data, dtype=None, device=None):
     "`data` as a tensor, sharing memory where it can (a Tensor of the right dtype is returned as it is)"
@@ -317,6 +332,42 @@ def as_tensor(data, dtype=None, device=None):
 def as_array(x):
     "The array inside a Tensor, or `x` as an array"
     return x._array if isinstance(x, Tensor) else xp.asarray(x)
+
+# %% ../nbs/00_tensor.ipynb #46eb726d
+class _TypedTensorClass(type):
+    "The metaclass of `FloatTensor` and the rest: `isinstance(t, FloatTensor)` asks whether `t` is a float32 tensor"
+    def __instancecheck__(cls, obj): return isinstance(obj, Tensor) and obj._array.dtype == cls.dtype
+    def __repr__(cls): return f"<class 'maxine.{cls.__name__}'>"
+
+def _typed_tensor_class(name, dtype):
+    def make(cls, *args, device=None):
+        if device is not None: check_device(device)
+        return _wrap(_constructed(args, dtype))
+    return _TypedTensorClass(name, (), {'dtype': xp.dtype(dtype), '__new__': make,
+                                        '__doc__': f"`{name}(*sizes)` or `{name}(data)`: a tensor of {xp.dtype(dtype).name}"})
+
+FloatTensor, DoubleTensor, HalfTensor = (_typed_tensor_class(n, d) for n, d in
+                                         (('FloatTensor', float32), ('DoubleTensor', float64), ('HalfTensor', float16)))
+LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (_typed_tensor_class(n, d) for n, d in
+    (('LongTensor', int64), ('IntTensor', int32), ('ShortTensor', int16), ('CharTensor', int8), ('ByteTensor', uint8),
+     ('BoolTensor', bool_)))
+_TYPED_TENSOR_CLASSES = {c.__name__: c for c in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,
+                                                  ShortTensor, CharTensor, ByteTensor, BoolTensor)}
+
+class Size(tuple):
+    "A shape, as PyTorch's `torch.Size`: a tuple of sizes, with `numel()`"
+    def numel(self):
+        "The number of elements a tensor of this shape holds"
+        return math.prod(self)
+    def __repr__(self): return f"maxine.Size({list(self)})"
+
+def set_default_device(device):
+    "PyTorch's default device for new tensors: maxine's is the CPU, and no other can be set"
+    check_device(device)
+
+def get_default_device():
+    "Where new tensors are made: the CPU"
+    return _CPU
 
 # %% ../nbs/00_tensor.ipynb #7c0c8c80
 _grad_enabled = True
@@ -925,10 +976,15 @@ def _to(self, *args, **kwargs):
     return self if dtype is None or dtype == self._array.dtype else Cast.apply(self, dtype)
 
 @tensor_method('type')
-def _type(self, dtype=None):
-    "With no argument, the type's name as PyTorch writes it; else this tensor as `dtype`"
-    if dtype is None: return f"maxine.{self._array.dtype.name}"
-    return self.to(dtype)
+def _type(self, dtype=None, non_blocking=False):
+    "With no argument, the type's name as PyTorch writes it (`'maxine.FloatTensor'`); else this tensor as `dtype`"
+    if dtype is None:
+        return next((f"maxine.{n}" for n, c in _TYPED_TENSOR_CLASSES.items() if c.dtype == self._array.dtype),
+                    f"maxine.{self._array.dtype.name}")
+    if isinstance(dtype, str) and dtype.rpartition('.')[2] in _TYPED_TENSOR_CLASSES:       # 'torch.FloatTensor'
+        if dtype.startswith(('torch.cuda.', 'maxine.cuda.')): check_device('cuda')
+        dtype = _TYPED_TENSOR_CLASSES[dtype.rpartition('.')[2]]
+    return self.to(dtype.dtype if isinstance(dtype, _TypedTensorClass) else dtype)
 
 @tensor_method('cpu')
 def _cpu(self):

@@ -165,7 +165,9 @@ def test_loss_errors():
     with pytest.raises(ValueError, match=r'target of shape \(3,\) for 3 examples, got \(2,\)'): F.cross_entropy(x, tensor([0, 1]))
     with pytest.raises(ValueError, match="got 'avg'"): F.cross_entropy(x, tensor([0, 1, 2]), reduction='avg')
     with pytest.raises(ValueError, match=r'weight must have shape \(4,\)'): F.cross_entropy(x, tensor([0, 1, 2]), weight=tensor([1., 2.]))
-    with pytest.raises(ValueError, match=r'input shape \(3, 1\) and target shape \(3,\)'): F.mse_loss(tensor(np.zeros((3, 1))), tensor(np.zeros(3)))
+    with pytest.warns(UserWarning, match=r'target size \(3,\) that is different to the input size \(3, 1\)'):
+        assert F.mse_loss(tensor(np.zeros((3, 1))), tensor(np.zeros(3))).shape == ()
+    with pytest.raises(ValueError, match=r'target size \(3,\) that is different'): F.binary_cross_entropy(tensor(np.full((3, 1), 0.5)), tensor(np.zeros(3)))
     with pytest.raises(RuntimeError, match='probabilities'): F.binary_cross_entropy(tensor([1.5]), tensor([1.]))
 
 
@@ -181,3 +183,29 @@ def test_module_forms_and_first_readme_aliases():
     assert maxine.loss.BinaryCrossEntropy()(p, tgt).item() == pytest.approx(TF.binary_cross_entropy(torch.tensor(p.detach().numpy()), torch.tensor(tgt.detach().numpy())).item())
     assert nn.NLLLoss()(x.log_softmax(-1), t).item() == pytest.approx(nn.CrossEntropyLoss()(x, t).item(), rel=1e-6)
     assert nn.BCEWithLogitsLoss()(x.float(), tensor((randn(2, (4, 3)) > 0).astype(np.float32))).dtype == np.float32
+
+
+LEGACY = [(None, None), (True, None), (False, None), (None, False), (True, False), (False, True)]
+
+@pytest.mark.parametrize('size_average,reduce', LEGACY)
+def test_deprecated_size_average_and_reduce_act_as_in_torch(size_average, reduce):
+    p, t = np.array([[0.2, 0.9], [0.6, 0.4]]), np.array([[0., 1.], [1., 1.]])
+    logits, ids = randn(1, (2, 3)), np.array([2, 0])
+    cases = [('mse_loss', (p, t)), ('l1_loss', (p, t)), ('smooth_l1_loss', (p, t)), ('binary_cross_entropy', (p, t)),
+             ('binary_cross_entropy_with_logits', (p, t)), ('cross_entropy', (logits, ids)), ('kl_div', (p, t))]
+    for name, (a, b) in cases:
+        ours = getattr(F, name)(tensor(a), tensor(b), size_average=size_average, reduce=reduce)
+        theirs = getattr(TF, name)(torch.tensor(a), torch.tensor(b), size_average=size_average, reduce=reduce)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12, err_msg=name)
+    module_ours = nn.BCELoss(size_average=size_average, reduce=reduce)(tensor(p), tensor(t))
+    module_theirs = torch.nn.BCELoss(size_average=size_average, reduce=reduce)(torch.tensor(p), torch.tensor(t))
+    np.testing.assert_allclose(module_ours.numpy(), module_theirs.numpy(), rtol=1e-12)
+
+
+def test_bce_saturated_predictions_as_in_torch():
+    "PyTorch clamps each log at -100 and the gradient's denominator at 1e-12: no NaN where a prediction is 0 or 1"
+    p, t = np.array([0., 1., 1e-30, 0.5]), np.array([1., 0., 1., 1.])
+    check_against_torch(lambda x: F.binary_cross_entropy(x, tensor(t), reduction='none'), p,
+                        torch_fn=lambda x: TF.binary_cross_entropy(x, torch.tensor(t), reduction='none'), rtol=1e-8)
+    check_against_torch(lambda x: F.binary_cross_entropy(x, tensor(t), weight=tensor([1., 2., 3., 4.])), p,
+                        torch_fn=lambda x: TF.binary_cross_entropy(x, torch.tensor(t), weight=torch.tensor([1., 2., 3., 4.])), rtol=1e-8)

@@ -9,7 +9,7 @@ __all__ = ['GradcheckError', 'gradcheck', 'gradgradcheck', 'Variable', 'detect_a
 
 # %% ../../nbs/00h_autograd.ipynb #d801dec6
 import math, warnings
-from ..tensor import (Tensor, Function, backward, grad, no_grad, enable_grad, set_grad_enabled, inference_mode,
+from ..tensor import (Tensor, Function, tensor, backward, grad, no_grad, enable_grad, set_grad_enabled, inference_mode,
                            is_grad_enabled, set_detect_anomaly, is_anomaly_enabled, AccumulateGrad, once_differentiable, xp)
 from ..shape import cat
 
@@ -29,7 +29,7 @@ def _numerical_gradient(weighted_output, t, eps):
 
 def _fixed_weights(shape, dtype=xp.float64):
     "The same random weights every time: a weighted sum of the outputs checks every one of them"
-    return Tensor(xp.random.default_rng(0).standard_normal(shape), dtype=dtype)
+    return tensor(xp.random.default_rng(0).standard_normal(shape), dtype=dtype)
 
 def _refuse_checks(**asked):
     "gradcheck's checks that maxine cannot make are errors, not silently skipped"

@@ -14,7 +14,7 @@ from .modules.activation import (ReLU, ReLU6, Sigmoid, Tanh, LeakyReLU, ELU, CEL
     Softsign, Hardtanh, Hardsigmoid, Hardswish, LogSigmoid, Threshold, Softmax, LogSoftmax, Softmin, GLU, PReLU)
 from .modules.container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
 from .modules.flatten import Flatten, Unflatten
-from .modules.dropout import Dropout, Dropout1d, Dropout2d
+from .modules.dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from .modules.embedding import Embedding
 from .modules.padding import (ConstantPad1d, ConstantPad2d, ZeroPad1d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d,
     ReplicationPad1d, ReplicationPad2d, CircularPad2d)

@@ -14,7 +14,7 @@ from ..reduction import softmax, log_softmax
 from .modules.linear import linear
 from .modules.activation import (gelu, leaky_relu, relu6, elu, selu, celu, silu, softplus, mish, softsign, hardtanh,
     hardsigmoid, hardswish, logsigmoid, softmin, glu, prelu, threshold)
-from .modules.dropout import dropout, dropout1d, dropout2d
+from .modules.dropout import dropout, dropout1d, dropout2d, dropout3d
 from .modules.embedding import embedding, one_hot
 from .modules.padding import pad
 from .modules.loss import (mse_loss, l1_loss, huber_loss, smooth_l1_loss, binary_cross_entropy,

@@ -128,9 +128,12 @@ class RandomSampler(Sampler):
     def __len__(self): return self.num_samples
     def __iter__(self):
         n, rng = len(self.data_source), _numpy_rng(self.generator)
-        if self.replacement: return iter(rng.integers(0, n, self.num_samples).tolist())
-        rounds = [rng.permutation(n) for _ in range(math.ceil(self.num_samples / n))]
-        return iter(xp.concatenate(rounds)[:self.num_samples].tolist())
+        if self.replacement:                 # drawn a chunk at a time as they are used: num_samples may be huge
+            for start in range(0, self.num_samples, 1024):
+                yield from rng.integers(0, n, min(1024, self.num_samples - start)).tolist()
+            return
+        for _ in range(self.num_samples // n): yield from rng.permutation(n).tolist()
+        if self.num_samples % n: yield from rng.permutation(n)[:self.num_samples % n].tolist()
 
 class SubsetRandomSampler(Sampler):
     "The given indices, in a new random order each epoch"

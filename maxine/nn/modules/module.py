@@ -9,16 +9,15 @@ __all__ = ['IncompatibleKeys', 'Parameter', 'Module']
 
 # %% ../../../nbs/01_nn.ipynb #5e163aa1
 from collections import OrderedDict, namedtuple
-from ...tensor import Tensor, RemovableHandle, as_tensor, check_device, no_grad, xp
+from ...tensor import Tensor, RemovableHandle, tensor, as_tensor, check_device, no_grad, xp
 
 # %% ../../../nbs/01_nn.ipynb #f8b1a05e
 class Parameter(Tensor):
     "A Tensor that is a weight of a Module: it requires grad, and modules register it when it is assigned"
     __slots__ = ()
     def __init__(self, data=None, requires_grad=True):
-        array = xp.zeros(0, xp.float32) if data is None else as_tensor(data)._array
-        super().__init__(array, dtype=array.dtype)
-        self._array = array                               # the same memory as `data` (Tensor() would copy it)
+        super().__init__()
+        self._array = xp.zeros(0, xp.float32) if data is None else as_tensor(data)._array   # the same memory as `data`
         if requires_grad: self.requires_grad_()
 
     def __repr__(self): return 'Parameter containing:\n' + super().__repr__()
@@ -233,7 +232,7 @@ class Module:
         "A copy of every parameter and persistent buffer, by dotted name"
         out = OrderedDict() if destination is None else destination
         for name, t in _state_items(self):
-            out[prefix + name] = t if keep_vars else Tensor(t._array)
+            out[prefix + name] = t if keep_vars else tensor(t._array)
         return out
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
