@@ -34,7 +34,7 @@ __all__ = []
 from maxine.tensor import (float16, half, float32, float64, double, int8, uint8, int16, short, int32, int64, long,
     bool_, get_default_dtype, set_default_dtype, promote_types, result_type, ShapeError, Tensor, tensor, as_tensor,
     as_array, is_grad_enabled, set_grad_enabled, no_grad, enable_grad, inference_mode, Function, set_detect_anomaly,
-    is_anomaly_enabled, backward, grad, device, cuda, accelerator, backends, FloatTensor, DoubleTensor, HalfTensor,
+    is_anomaly_enabled, backward, grad, device, accelerator, FloatTensor, DoubleTensor, HalfTensor,
     LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor, Size, set_default_device, get_default_device)
 from maxine.pointwise import (arcsin, arccos, arctan, arcsinh, arccosh, arctanh, absolute, sgn, fix, clip, arctan2,
     not_equal, less, less_equal, greater, greater_equal, add, sub, rsub, mul, div, floor_divide, neg, pow, square,
@@ -64,6 +64,9 @@ from maxine.random import (default_generator, Generator, manual_seed, seed, init
 from maxine.tensor import float32 as float, int32 as int, bool_ as bool   # torch.float, torch.int, torch.bool
 from maxine.autograd import gradcheck, gradgradcheck, GradcheckError, graph_lines, print_graph
 import maxine.autograd.function, maxine.autograd.functional
+from maxine import amp, cuda, backends, onnx, jit
+from maxine.amp import autocast
+import maxine.cuda.amp, maxine.backends.cudnn, maxine.backends.mps
 from maxine.serialization import save, load
 from maxine import autograd, linalg, nn, optim, utils, metrics, data, transforms, serialization, learner, callbacks, memory
 

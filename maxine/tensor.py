@@ -8,9 +8,9 @@ Docs: https://maxine-dl.github.io/maxine/tensor.html.md"""
 __all__ = ['xp', 'float16', 'half', 'float32', 'float64', 'double', 'int8', 'uint8', 'int16', 'short', 'int32', 'int64', 'long',
            'bool_', 'FloatTensor', 'DoubleTensor', 'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'CharTensor',
            'ByteTensor', 'BoolTensor', 'get_default_dtype', 'set_default_dtype', 'is_floating_point', 'promote_types',
-           'result_type', 'device', 'check_device', 'cuda', 'accelerator', 'backends', 'ShapeError', 'Tensor', 'tensor',
-           'as_tensor', 'as_array', 'Size', 'set_default_device', 'get_default_device', 'is_grad_enabled',
-           'set_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode', 'AccumulateGrad', 'Function', 'sum_to_shape',
+           'result_type', 'device', 'check_device', 'accelerator', 'ShapeError', 'Tensor', 'tensor', 'as_tensor',
+           'as_array', 'Size', 'set_default_device', 'get_default_device', 'is_grad_enabled', 'set_grad_enabled',
+           'no_grad', 'enable_grad', 'inference_mode', 'AccumulateGrad', 'Function', 'sum_to_shape',
            'set_detect_anomaly', 'is_anomaly_enabled', 'backward', 'grad', 'RemovableHandle', 'tensor_method',
            'OnceDifferentiable', 'once_differentiable', 'update_', 'bump_version', 'Cast']
 
@@ -124,26 +124,20 @@ def check_device(d):
     return _CPU
 
 # %% ../nbs/00_tensor.ipynb #3cff497c
-def _nothing(*args, **kwargs): return None
-def _false(*args, **kwargs): return False
-def _zero(*args, **kwargs): return 0
-
-class cuda:
-    "PyTorch's `torch.cuda` as maxine sees it: no CUDA device"
-    is_available, device_count, is_initialized = staticmethod(_false), staticmethod(_zero), staticmethod(_false)
-    manual_seed = manual_seed_all = synchronize = empty_cache = staticmethod(_nothing)
-
 class accelerator:
     "PyTorch's `torch.accelerator` as maxine sees it: no accelerator"
-    is_available, device_count = staticmethod(_false), staticmethod(_zero)
-    current_accelerator = synchronize = staticmethod(_nothing)
-
-class backends:
-    "PyTorch's `torch.backends` as maxine sees it: no MPS, and cuDNN settings that a program may set and maxine ignores"
-    class mps: is_available = is_built = staticmethod(_false)
-    class cudnn:
-        enabled, benchmark, deterministic = True, False, False
-        is_available = staticmethod(_false)
+    @staticmethod
+    def is_available():
+        "Is there an accelerator (a GPU)? Never, in maxine"
+        return False
+    @staticmethod
+    def device_count():
+        "How many accelerators: 0"
+        return 0
+    @staticmethod
+    def current_accelerator(check_available=False):
+        "The accelerator's device: None, there is none"
+        return None
 
 # %% ../nbs/00_tensor.ipynb #82c65e91
 def _as_array(data, dtype=None, copy=True):

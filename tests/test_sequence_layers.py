@@ -123,3 +123,76 @@ def test_weight_tying_shares_one_parameter():
     t_emb.weight.data = torch.tensor(emb.weight.detach().numpy().astype(np.float64)); t_head.weight = t_emb.weight
     t_head(t_emb(torch.tensor([[1, 2, 3]]))).sum().backward()
     np.testing.assert_allclose(emb.weight.grad.numpy(), t_emb.weight.grad.numpy(), rtol=1e-5)
+
+
+def run_both(kind, kwargs, run):
+    "The same layer (same weights) in both libraries, in float64, and `run(lib, layer)` on each: outputs and gradients"
+    maxine.manual_seed(0)
+    ours = getattr(nn, kind)(**kwargs, dtype=maxine.float64)
+    theirs = getattr(torch.nn, kind)(**kwargs).double()
+    copy_weights(ours, theirs)
+    results = []
+    for lib, layer in ((maxine, ours), (torch, theirs)):
+        outputs, inputs = run(lib, layer)
+        loss = sum((o * lib.tensor(randn(7, tuple(o.shape)))).sum() for o in outputs)
+        loss.backward()
+        results.append([o.detach().numpy() for o in outputs] + [p.grad.numpy() for p in layer.parameters()]
+                       + [i.grad.numpy() for i in inputs])
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    for a, b in zip(*results): np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize('kind', ['RNN', 'GRU', 'LSTM'])
+@pytest.mark.parametrize('num_layers', [1, 2])
+@pytest.mark.parametrize('batch_first', [False, True])
+def test_bidirectional_layers_match_torch(kind, num_layers, batch_first):
+    def run(lib, layer):
+        x = lib.tensor(randn(1, (3, 4, 5)), requires_grad=True)
+        out, state = layer(x)
+        return [out] + (list(state) if kind == 'LSTM' else [state]), [x]
+    run_both(kind, dict(input_size=5, hidden_size=6, num_layers=num_layers, batch_first=batch_first, bidirectional=True), run)
+
+
+@pytest.mark.parametrize('kind', ['RNN', 'GRU', 'LSTM'])
+@pytest.mark.parametrize('bidirectional', [False, True])
+@pytest.mark.parametrize('enforce_sorted', [False, True])
+def test_packed_sequences_match_torch(kind, bidirectional, enforce_sorted):
+    lengths = [5, 3, 3, 1] if enforce_sorted else [3, 5, 1, 3]
+    def run(lib, layer):
+        x = lib.tensor(randn(2, (5, 4, 3)), requires_grad=True)
+        h0 = lib.tensor(randn(3, (2 * (2 if bidirectional else 1), 4, 4)), requires_grad=True)
+        hx = (h0, h0 * 2) if kind == 'LSTM' else h0
+        packed = lib.nn.utils.rnn.pack_padded_sequence(x, lib.tensor(lengths), enforce_sorted=enforce_sorted)
+        out, state = layer(packed, hx)
+        padded, out_lengths = lib.nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=6)
+        assert out_lengths.tolist() == lengths
+        return [padded, out.data] + (list(state) if kind == 'LSTM' else [state]), [x, h0]
+    run_both(kind, dict(input_size=3, hidden_size=4, num_layers=2, bidirectional=bidirectional), run)
+
+
+def test_lstm_with_projection_matches_torch():
+    def run(lib, layer):
+        x = lib.tensor(randn(4, (2, 6, 3)), requires_grad=True)
+        out, (h, c) = layer(x)
+        return [out, h, c], [x]
+    run_both('LSTM', dict(input_size=3, hidden_size=5, proj_size=2, num_layers=2, batch_first=True, bidirectional=True), run)
+
+
+def test_pack_and_pad_sequence_match_torch():
+    seqs = [randn(i, (n, 2)) for i, n in enumerate([2, 4, 1])]
+    for batch_first in (False, True):
+        ours = nn.utils.rnn.pad_sequence([tensor(s) for s in seqs], batch_first=batch_first, padding_value=-1.)
+        theirs = torch.nn.utils.rnn.pad_sequence([torch.tensor(s) for s in seqs], batch_first=batch_first, padding_value=-1.)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    ours = nn.utils.rnn.pack_sequence([tensor(s) for s in seqs], enforce_sorted=False)
+    theirs = torch.nn.utils.rnn.pack_sequence([torch.tensor(s) for s in seqs], enforce_sorted=False)
+    for a, b in zip(ours, theirs): np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_recurrent_errors_name_what_was_expected():
+    lstm = nn.LSTM(3, 4, num_layers=2)
+    with pytest.raises(ValueError, match=r'h_0 must have shape \(2, 5, 4\)'): lstm(maxine.randn(7, 5, 3), (maxine.zeros(1, 5, 4), maxine.zeros(2, 5, 4)))
+    with pytest.raises(ValueError, match=r'c_0 must have shape \(2, 5, 4\)'): lstm(maxine.randn(7, 5, 3), (maxine.zeros(2, 5, 4), maxine.zeros(2, 5, 3)))
+    with pytest.raises(RuntimeError, match='sequence length to be larger than 0'): lstm(maxine.randn(0, 5, 3))
+    with pytest.raises(ValueError, match='proj_size'): nn.GRU(3, 4, proj_size=2)
+    lstm.flatten_parameters()

@@ -14,7 +14,7 @@ from ...creation import ones
 from ...reduction import softmax
 from ...pointwise import where
 from .module import Module, Parameter
-from .linear import Linear
+from .linear import Linear, NonDynamicallyQuantizableLinear
 from .dropout import dropout
 from .. import init
 
@@ -54,7 +54,7 @@ class MultiheadAttention(Module):
         self.in_proj_weight = Parameter(xp.empty((3 * embed_dim, embed_dim), dtype))
         self.in_proj_bias = Parameter(xp.zeros(3 * embed_dim, dtype)) if bias else None
         if not bias: self.register_parameter('in_proj_bias', None)
-        self.out_proj = Linear(embed_dim, embed_dim, bias=bias, dtype=dtype)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, dtype=dtype)
         init.xavier_uniform_(self.in_proj_weight)
         if bias: init.zeros_(self.out_proj.bias)
 
