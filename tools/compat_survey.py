@@ -161,7 +161,7 @@ def prepare(folder, entry, workdir, mnist, rewrite):
         roots = set(re.findall(r"""['"]([./A-Za-z0-9_-]*(?:data|mnist)[./A-Za-z0-9_-]*)['"]""", source, re.I)) | {'data', 'mnist'}
         for root in roots:
             raw = (workdir / root).resolve() / 'MNIST' / 'raw'
-            if not str(raw).startswith(str(workdir.resolve().parent)): continue
+            if not str(raw).startswith(str(workdir.resolve().parents[2])): continue     # stay inside the run's folder
             raw.mkdir(parents=True, exist_ok=True)
             for f in MNIST_FILES:
                 if not (raw / f).exists(): (raw / f).write_bytes(gzip.decompress((Path(mnist) / (f + '.gz')).read_bytes()))
@@ -203,7 +203,7 @@ def run(folder, torch_python, only=(), write=False, timeout=600):
         outcome = {}
         for lib, python, text in (('torch', torch_python, source), ('maxine', sys.executable, with_maxine_imports(source))):
             with tempfile.TemporaryDirectory() as tmp:
-                workdir = Path(tmp) / 'work'; workdir.mkdir()
+                workdir = Path(tmp) / 'a' / 'b' / 'work'; workdir.mkdir(parents=True)   # '../../data' stays inside tmp
                 missing = prepare(folder, entry, workdir, mnist, rewrite=lib == 'maxine')
                 outcome[lib] = dict(ok=False, error=missing, numbers=[], seconds=0) if missing else run_one(python, text, workdir, timeout)
         results[entry['name']] = outcome

@@ -170,11 +170,20 @@ class BatchSampler(Sampler):
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
 # %% ../../../nbs/04_data.ipynb #92e3719a
+def _stacked(arrays):
+    "Arrays of one shape stacked into a tensor; different shapes are a clear error"
+    shapes = sorted({a.shape for a in arrays})
+    if len(shapes) > 1:
+        raise RuntimeError(f"default_collate: stack expects each tensor to be equal size, but this batch holds shapes "
+                           f"{', '.join(map(str, shapes[:4]))}: make the examples one shape, or pass a collate_fn")
+    return as_tensor(xp.stack(arrays))
+
 def default_collate(batch):
     "Stack a list of examples (tensors, arrays, numbers, or tuples, lists and dicts of them) into one batch"
     first = batch[0]
-    if isinstance(first, Tensor): return as_tensor(xp.stack([b._array for b in batch]))
-    if isinstance(first, (xp.ndarray, xp.generic)): return as_tensor(xp.stack(batch))
+    if isinstance(first, Tensor): return _stacked([b._array for b in batch])
+    if isinstance(first, (xp.ndarray, xp.generic)): return _stacked([xp.asarray(b) for b in batch])
+    if hasattr(first, '__array__'): return _stacked([xp.asarray(b) for b in batch])   # another library's tensor, an image
     if isinstance(first, bool): return as_tensor(xp.array(batch, dtype=bool_))
     if isinstance(first, numbers.Integral): return as_tensor(xp.array(batch, dtype=int64))
     if isinstance(first, numbers.Real): return as_tensor(xp.array(batch, dtype=float64))
