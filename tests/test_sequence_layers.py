@@ -196,3 +196,60 @@ def test_recurrent_errors_name_what_was_expected():
     with pytest.raises(RuntimeError, match='sequence length to be larger than 0'): lstm(maxine.randn(0, 5, 3))
     with pytest.raises(ValueError, match='proj_size'): nn.GRU(3, 4, proj_size=2)
     lstm.flatten_parameters()
+
+
+def transformer_pair(kind, **kwargs):
+    "A Transformer-family module in both libraries, with the same weights, in float64 and without dropout"
+    maxine.manual_seed(0)
+    ours = getattr(nn, kind)(**kwargs, dropout=0.0, dtype=maxine.float64)
+    theirs = getattr(torch.nn, kind)(**kwargs, dropout=0.0).double()
+    copy_weights(ours, theirs)
+    return ours, theirs
+
+
+def compare(ours, theirs, inputs, call):
+    "Outputs, input gradients and weight gradients of `call(module, *tensors)` in both libraries"
+    results = []
+    for lib, module in ((maxine, ours), (torch, theirs)):
+        xs = [lib.tensor(a, requires_grad=a.dtype.kind == 'f') if isinstance(a, np.ndarray) else a for a in inputs]
+        out = call(lib, module, *xs)
+        (out * lib.tensor(randn(9, tuple(out.shape)))).sum().backward()
+        results.append([out.detach().numpy()] + [x.grad.numpy() for x in xs if isinstance(x, lib.Tensor) and x.requires_grad]
+                       + [p.grad.numpy() for p in module.parameters()])
+    for a, b in zip(*results): np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize('norm_first', [False, True])
+@pytest.mark.parametrize('batch_first', [False, True])
+@pytest.mark.parametrize('activation', ['relu', 'gelu'])
+def test_transformer_encoder_layer_matches_torch(norm_first, batch_first, activation):
+    ours, theirs = transformer_pair('TransformerEncoderLayer', d_model=8, nhead=2, dim_feedforward=16, batch_first=batch_first,
+                                    norm_first=norm_first, activation=activation)
+    x = randn(1, (3, 5, 8))
+    padding = np.array([[False] * 5, [False] * 3 + [True] * 2, [False] * 4 + [True]])
+    padding = padding if batch_first else padding                  # key padding is (N, S) either way
+    if not batch_first: x = x.transpose(1, 0, 2).copy()
+    causal = np.triu(np.ones((5, 5), bool), 1)
+    compare(ours, theirs, [x], lambda lib, m, x: m(x, src_mask=lib.tensor(causal), src_key_padding_mask=lib.tensor(padding)))
+
+
+@pytest.mark.parametrize('norm_first', [False, True])
+def test_transformer_matches_torch(norm_first):
+    ours, theirs = transformer_pair('Transformer', d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=2,
+                                    dim_feedforward=16, batch_first=True, norm_first=norm_first)
+    src, tgt = randn(2, (2, 6, 8)), randn(3, (2, 4, 8))
+    def call(lib, m, src, tgt):
+        mask = lib.nn.Transformer.generate_square_subsequent_mask(4, dtype=lib.float64)
+        return m(src, tgt, tgt_mask=mask, memory_key_padding_mask=lib.tensor([[False] * 6, [False] * 5 + [True]]))
+    compare(ours, theirs, [src, tgt], call)
+
+
+def test_transformer_stacks_and_state_dicts_move_between_libraries():
+    layer = torch.nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0).double()
+    theirs = torch.nn.TransformerDecoder(layer, 3, norm=torch.nn.LayerNorm(8).double())
+    ours = nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, dtype=maxine.float64), 3,
+                                 norm=nn.LayerNorm(8, dtype=maxine.float64))
+    ours.load_state_dict({k: tensor(v.detach().numpy()) for k, v in theirs.state_dict().items()})
+    tgt, memory = randn(4, (5, 2, 8)), randn(5, (7, 2, 8))
+    compare(ours, theirs, [tgt, memory], lambda lib, m, t, mem: m(t, mem, tgt_is_causal=True,
+            tgt_mask=lib.nn.Transformer.generate_square_subsequent_mask(5, dtype=lib.float64)))

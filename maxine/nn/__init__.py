@@ -25,6 +25,8 @@ from .modules.pooling import MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, Adaptiv
 from .modules.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm
 from .modules.attention import MultiheadAttention
 from .modules.rnn import RNN, GRU, LSTM, RNNCell, GRUCell, LSTMCell
+from maxine.nn.modules.transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
+    TransformerDecoderLayer)
 from . import modules, init, utils, functional, parameter
 from .modules import batchnorm, sparse           # PyTorch's addresses of BatchNorm and Embedding
 import maxine.nn.utils.rnn
