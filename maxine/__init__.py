@@ -64,7 +64,7 @@ from maxine.random import (default_generator, Generator, manual_seed, seed, init
 from maxine.tensor import float32 as float, int32 as int, bool_ as bool   # torch.float, torch.int, torch.bool
 from maxine.autograd import gradcheck, gradgradcheck, GradcheckError, graph_lines, print_graph
 import maxine.autograd.function, maxine.autograd.functional
-from maxine import amp, cuda, backends, onnx, jit
+from maxine import amp, cuda, backends, onnx, jit, distributions
 from maxine.amp import autocast
 import maxine.cuda.amp, maxine.backends.cudnn, maxine.backends.mps
 from maxine.serialization import save, load
