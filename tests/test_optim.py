@@ -232,3 +232,46 @@ def test_optimizer_base_add_param_group_like_torch():
         assert isinstance(opt, mod.Optimizer)
     for mine, torch_group in zip(ours[0], theirs[0]):          # the new group takes the defaults it does not set
         for key in ('lr', 'momentum', 'dampening', 'weight_decay', 'nesterov'): assert mine[key] == torch_group[key], key
+
+
+def lbfgs_trajectory(lib, start, loss_fn, steps, **options):
+    "The parameters after each LBFGS step, and the losses step returned"
+    params = [lib.tensor(s, requires_grad=True) for s in start]
+    opt = lib.optim.LBFGS(params, **options)
+    def closure():
+        opt.zero_grad()
+        loss = loss_fn(lib, *params)
+        loss.backward()
+        return loss
+    points, losses = [], []
+    for _ in range(steps):
+        losses.append(float(opt.step(closure)))
+        points.append(np.concatenate([p.detach().numpy().reshape(-1) for p in params]))
+    return np.array(points), np.array(losses), opt.state[params[0]]['func_evals']
+
+
+def rosenbrock(lib, xy): return (1 - xy[0]) ** 2 + 100 * (xy[1] - xy[0] ** 2) ** 2
+
+def small_network(lib, w1, b1, w2):
+    x = lib.tensor(np.random.default_rng(0).standard_normal((16, 3)))
+    y = lib.tensor(np.random.default_rng(1).standard_normal((16, 1)))
+    return ((lib.tanh(x @ w1 + b1) @ w2 - y) ** 2).mean()
+
+
+@pytest.mark.parametrize('line_search_fn', [None, 'strong_wolfe'])
+@pytest.mark.parametrize('problem', ['rosenbrock', 'network'])
+def test_lbfgs_trajectory_matches_torch(problem, line_search_fn):
+    if problem == 'rosenbrock': start, fn = [np.array([-1.5, 2.0])], rosenbrock
+    else: start, fn = [np.random.default_rng(2).standard_normal(s) * 0.5 for s in ((3, 4), (4,), (4, 1))], small_network
+    options = dict(lr=1 if line_search_fn else 0.1, max_iter=10, history_size=5, line_search_fn=line_search_fn)
+    ours, theirs = (lbfgs_trajectory(lib, start, fn, 4, **options) for lib in (maxine, torch))
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-7, atol=1e-10)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-7)
+    assert ours[2] == theirs[2]
+
+
+def test_lbfgs_refuses_what_it_cannot_do():
+    p = maxine.tensor([1.], requires_grad=True)
+    with pytest.raises(ValueError, match='strong_wolfe'): maxine.optim.LBFGS([p], line_search_fn='armijo')
+    with pytest.raises(RuntimeError, match='closure'): maxine.optim.LBFGS([p]).step(None)
+    with pytest.raises(ValueError, match='parameter groups'): maxine.optim.LBFGS([{'params': [p]}, {'params': [maxine.tensor([2.], requires_grad=True)]}])
