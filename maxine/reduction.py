@@ -11,7 +11,7 @@ __all__ = ['values_indices', 'MinMax', 'with_kept_dims', 'Sum', 'Mean', 'sum', '
            'log_softmax', 'Cumsum', 'Cumprod', 'cumsum', 'cumprod', 'Reorder', 'sort', 'argsort', 'topk']
 
 # %% ../nbs/00b_reduction.ipynb #1e16c600
-import builtins, math
+import builtins, math, warnings
 from collections import namedtuple
 from .tensor import Tensor, Function, once_differentiable, tensor_method, as_tensor, get_default_dtype, xp, int64, bool_
 
@@ -298,7 +298,10 @@ class LogSoftmax(Function):
         return grad - out.exp() * grad.sum(ctx.dim, keepdim=True), None
 
 def _softmax_input(input, dim, dtype):
-    if dim is None: raise TypeError("softmax(): give the dimension to normalise along (dim=...)")
+    if dim is None:                             # PyTorch's old implicit choice, with its warning
+        dim = 0 if input.ndim in (0, 1, 3) else 1
+        warnings.warn(f"Implicit dimension choice for softmax has been deprecated. Change the call to include dim={dim} "
+                      f"as an argument.", stacklevel=3)
     x = input if dtype is None else input.to(dtype)
     return (x if x.dtype.kind == 'f' else x.to(get_default_dtype())), _dims(dim, input.ndim)[0] if input.ndim else 0
 

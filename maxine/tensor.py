@@ -287,7 +287,7 @@ class Tensor:
     def __index__(self):
         if self._array.dtype.kind not in 'biu' or self._array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self._array)
+        return int(self._array.reshape(()))
     def __format__(self, spec):
         if self.ndim == 0: return format(self.item(), spec)
         return object.__format__(self, spec)

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import torch
 
+import maxine
 from maxine import tensor, optim, nn
 from maxine.optim import lr_scheduler
 
@@ -200,7 +201,8 @@ def test_zero_grad_and_errors():
     opt.zero_grad()
     assert p.grad is None
     with pytest.raises(ValueError, match='empty parameter list'): optim.Adam([])
-    with pytest.raises(TypeError, match='require grad'): optim.SGD([tensor([1.])])
+    with pytest.raises(ValueError, match='non-leaf'): optim.SGD([tensor([1.], requires_grad=True) * 2])
+    optim.SGD([tensor([1.])])                                  # a frozen weight is allowed, as in PyTorch (it has no gradient)
     with pytest.raises(TypeError, match="unknown option"): optim.SGD([{'params': [p], 'momentun': 0.9}])
     with pytest.raises(ValueError, match='(?i)nesterov'): optim.SGD([p], nesterov=True)
     with pytest.raises(ValueError, match='total_steps'): lr_scheduler.OneCycleLR(optim.SGD([p]), 0.1)

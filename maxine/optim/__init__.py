@@ -44,8 +44,11 @@ class Optimizer:
         params = group['params']
         group['params'] = [params] if isinstance(params, Tensor) else list(params)
         for p in group['params']:
-            if not isinstance(p, Tensor) or not p.requires_grad:
-                raise TypeError(f"{type(self).__name__}: can only optimize tensors that require grad, got {p!r:.60}")
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__}: optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError(f"{type(self).__name__}: can't optimize a non-leaf Tensor (one computed from others, "
+                                 f"such as p * 2): pass the parameters themselves")
         ids = [id(p) for g in self.param_groups for p in g['params']] + [id(p) for p in group['params']]
         if len(set(ids)) != len(ids):
             raise ValueError(f"{type(self).__name__}: some parameters appear in more than one parameter group")
@@ -370,11 +373,14 @@ def _strong_wolfe(evaluate, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1
     t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
     done, iteration = False, 0
     while iteration < max_ls:                                      # bracket a step that satisfies the conditions
-        if f_new > f + c1 * t * gtd or (iteration > 1 and f_new >= f_prev) or gtd_new >= 0:
+        if f_new > f + c1 * t * gtd or (iteration > 1 and f_new >= f_prev):
             bracket, bracket_f, bracket_g, bracket_gtd = [t_prev, t], [f_prev, f_new], [g_prev, g_new], [gtd_prev, gtd_new]
             break
-        if abs(gtd_new) <= -c2 * gtd:
+        if abs(gtd_new) <= -c2 * gtd:                               # the conditions hold at t
             bracket, bracket_f, bracket_g, done = [t], [f_new], [g_new], True
+            break
+        if gtd_new >= 0:                                            # past the minimum along d
+            bracket, bracket_f, bracket_g, bracket_gtd = [t_prev, t], [f_prev, f_new], [g_prev, g_new], [gtd_prev, gtd_new]
             break
         t_prev, t = t, _cubic_minimum(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(t + 0.01 * (t - t_prev), t * 10))
         f_prev, g_prev, gtd_prev = f_new, g_new, gtd_new
