@@ -35,7 +35,8 @@ from maxine.tensor import (float16, half, float32, float64, double, int8, uint8,
     bool_, get_default_dtype, set_default_dtype, promote_types, result_type, ShapeError, Tensor, tensor, as_tensor,
     as_array, is_grad_enabled, set_grad_enabled, no_grad, enable_grad, inference_mode, Function, set_detect_anomaly,
     is_anomaly_enabled, backward, grad, device, accelerator, FloatTensor, DoubleTensor, HalfTensor,
-    LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor, Size, set_default_device, get_default_device)
+    LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor, Size, set_default_device, get_default_device,
+    preserve_format, contiguous_format, channels_last, channels_last_3d)
 from maxine.pointwise import (arcsin, arccos, arctan, arcsinh, arccosh, arctanh, absolute, sgn, fix, clip, arctan2,
     not_equal, less, less_equal, greater, greater_equal, add, sub, rsub, mul, div, floor_divide, neg, pow, square,
     sqrt, rsqrt, reciprocal, exp, exp2, expm1, log, log2, log10, log1p, sin, cos, tan, asin, acos, atan, sinh, cosh,

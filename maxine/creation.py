@@ -10,12 +10,16 @@ __all__ = ['zeros', 'ones', 'empty', 'full', 'zeros_like', 'ones_like', 'empty_l
 
 # %% ../nbs/00f_creation.ipynb #4baca68a
 import math
-from .tensor import Tensor, tensor_method, as_tensor, check_device, get_default_dtype, xp, int64, bool_
+from .tensor import (Tensor, tensor_method, taking_out, check_memory_format, as_tensor, check_device,
+    get_default_dtype, xp, int64, bool_)
 
 # %% ../nbs/00f_creation.ipynb #23a54f1c
-def _size(size, keyword=None):
+def _size(sizes, **keywords):
     "A size given as numbers, as one tuple or list, or as `size=`"
-    if keyword is not None: size = (keyword,)
+    if keywords:
+        if set(keywords) != {'size'}: raise TypeError(f"unexpected keyword argument(s) {sorted(set(keywords) - {'size'})}")
+        sizes = (keywords['size'],)
+    size = sizes
     size = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
     for n in size:
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
@@ -30,17 +34,20 @@ def _made(array, device, requires_grad):
 
 def _float(dtype): return xp.dtype(dtype) if dtype is not None else get_default_dtype()
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None, size_=None):
+@taking_out
+def zeros(*size, dtype=None, device=None, requires_grad=False, **size_keyword):
     "A tensor of zeros"
-    return _made(xp.zeros(_size(size), _float(dtype)), device, requires_grad)
+    return _made(xp.zeros(_size(size, **size_keyword), _float(dtype)), device, requires_grad)
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def ones(*size, dtype=None, device=None, requires_grad=False, **size_keyword):
     "A tensor of ones"
-    return _made(xp.ones(_size(size), _float(dtype)), device, requires_grad)
+    return _made(xp.ones(_size(size, **size_keyword), _float(dtype)), device, requires_grad)
 
-def empty(*size, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def empty(*size, dtype=None, device=None, requires_grad=False, **size_keyword):
     "A tensor whose elements are not set (whatever the memory held): fill it before reading it"
-    return _made(xp.empty(_size(size), _float(dtype)), device, requires_grad)
+    return _made(xp.empty(_size(size, **size_keyword), _float(dtype)), device, requires_grad)
 
 def _fill_dtype(fill_value, dtype):
     "The dtype of `full`: bool, int64 or the default float, after the fill value, unless `dtype` says"
@@ -50,7 +57,8 @@ def _fill_dtype(fill_value, dtype):
     if isinstance(fill_value, Tensor): return fill_value.dtype
     return get_default_dtype()
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
     "A tensor filled with `fill_value` (a bool, int or float gives a bool, int64 or float tensor)"
     value = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
     return _made(xp.full(_size((size,)), value, _fill_dtype(fill_value, dtype)), device, requires_grad)
@@ -58,18 +66,22 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=
 # %% ../nbs/00f_creation.ipynb #0be17715
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     "Zeros of the shape (and dtype) of `input`"
+    check_memory_format(memory_format)
     return _made(xp.zeros(input.shape, dtype or input.dtype), device, requires_grad)
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     "Ones of the shape (and dtype) of `input`"
+    check_memory_format(memory_format)
     return _made(xp.ones(input.shape, dtype or input.dtype), device, requires_grad)
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     "An unset tensor of the shape (and dtype) of `input`"
+    check_memory_format(memory_format)
     return _made(xp.empty(input.shape, dtype or input.dtype), device, requires_grad)
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     "`fill_value` in the shape (and dtype) of `input`"
+    check_memory_format(memory_format)
     return _made(xp.full(input.shape, fill_value, dtype or input.dtype), device, requires_grad)
 
 @tensor_method
@@ -98,7 +110,8 @@ def new_tensor(input, data, *, dtype=None, device=None, requires_grad=False):
     return _made(xp.array(data._array if isinstance(data, Tensor) else data, dtype=dtype or input.dtype), device, requires_grad)
 
 # %% ../nbs/00f_creation.ipynb #0cb0a0b6
-def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     "Values from `start` up to (not including) `end`, `step` apart: int64 for whole numbers, else floating point"
     if end is None: start, end = 0, start
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -111,16 +124,19 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     count = max(math.ceil((values[1] - values[0]) / values[2]), 0)
     return _made((values[0] + values[2] * xp.arange(count)).astype(dtype), device, requires_grad)
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False):
     "`steps` evenly spaced values from `start` to `end`, both included"
     if steps < 0: raise RuntimeError("linspace: number of steps must be non-negative")
     return _made(xp.linspace(start, end, steps).astype(_float(dtype)), device, requires_grad)
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     "`steps` values from `base**start` to `base**end`, evenly spaced on a log scale"
     return _made(xp.logspace(start, end, steps, base=base).astype(_float(dtype)), device, requires_grad)
 
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False):
     "The identity matrix (n x m)"
     return _made(xp.eye(n, m, dtype=_float(dtype)), device, requires_grad)
 

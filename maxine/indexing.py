@@ -110,6 +110,7 @@ class Gather(Function):
 @tensor_method
 def gather(input, dim, index, *, sparse_grad=False):
     "Elements of `input` along `dim` at the positions in `index` (index has input's number of dimensions)"
+    if sparse_grad: raise NotImplementedError("gather(sparse_grad=True): maxine has no sparse tensors; its gradients are dense")
     index, dim = as_tensor(index)._array, dim % max(input.ndim, 1)
     _check_index('gather', input, dim, index)
     return Gather.apply(input, dim, index)

@@ -24,7 +24,7 @@ __all__ = ['arcsin', 'arccos', 'arctan', 'arcsinh', 'arccosh', 'arctanh', 'absol
 
 # %% ../nbs/00a_pointwise.ipynb #87951576
 import math, numbers
-from .tensor import (Tensor, Function, ShapeError, tensor_method, update_, as_tensor, result_type,
+from .tensor import (Tensor, Function, ShapeError, tensor_method, update_, as_tensor, result_type, check_memory_format,
                            get_default_dtype, xp, float32, bool_)
 
 # %% ../nbs/00a_pointwise.ipynb #4b695908
@@ -1128,6 +1128,7 @@ class Clone(Function):
 @tensor_method
 def clone(input, *, memory_format=None):
     "A copy of the elements (the gradient flows back to `input`)"
+    check_memory_format(memory_format)
     return Clone.apply(input)
 
 @tensor_method('add_', '__iadd__')

@@ -11,7 +11,8 @@ __all__ = ['default_generator', 'Generator', 'manual_seed', 'seed', 'initial_see
 
 # %% ../nbs/00g_random.ipynb #d097551d
 import math
-from .tensor import Tensor, tensor_method, update_, as_tensor, check_device, get_default_dtype, xp, int64
+from .tensor import (Tensor, tensor_method, taking_out, check_memory_format, update_, as_tensor, check_device,
+    get_default_dtype, xp, int64)
 
 # %% ../nbs/00g_random.ipynb #17d739ec
 class Generator:
@@ -89,23 +90,28 @@ def _random(draw, size, dtype, device, requires_grad):
     t = as_tensor(draw(size, native).astype(dtype, copy=False))
     return t.requires_grad_() if requires_grad else t
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     "Samples from the uniform distribution on [0, 1)"
     return _random(_rng(generator).random, _size(size), dtype, device, requires_grad)
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     "Samples from the standard normal distribution"
     return _random(_rng(generator).standard_normal, _size(size), dtype, device, requires_grad)
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     "`rand` in the shape (and dtype) of `input`"
+    check_memory_format(memory_format)
     return rand(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
     "`randn` in the shape (and dtype) of `input`"
+    check_memory_format(memory_format)
     return randn(input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
 
-def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     "Whole numbers drawn uniformly from [low, high): `randint(low, high, size)` or `randint(high, size)`"
     if size is not None: args = args + (size,)
     if len(args) == 2: (low, high), size = (0, args[0]), args[1]
@@ -113,7 +119,8 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
     else: raise TypeError("randint(): expected (high, size) or (low, high, size)")
     if high <= low: raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     check_device(device)
-    return as_tensor(_rng(generator).integers(low, high, _size((size,)), dtype=xp.int64).astype(dtype or int64))
+    t = as_tensor(_rng(generator).integers(low, high, _size((size,)), dtype=xp.int64).astype(dtype or int64))
+    return t.requires_grad_() if requires_grad else t        # an integer tensor refuses, as in PyTorch
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None):
     "`randint` in the shape (and dtype) of `input`"
@@ -123,7 +130,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None):
 def randperm(n, *, generator=None, dtype=int64, device=None, requires_grad=False):
     "The numbers 0 to n-1 in random order"
     check_device(device)
-    return as_tensor(_rng(generator).permutation(n).astype(dtype))
+    t = as_tensor(_rng(generator).permutation(n).astype(dtype))
+    return t.requires_grad_() if requires_grad else t
 
 # %% ../nbs/00g_random.ipynb #e88a749a
 def multinomial(input, num_samples, replacement=False, *, generator=None):
@@ -153,7 +161,8 @@ def bernoulli(input, p=None, *, generator=None):
     probs = input._array if p is None else xp.broadcast_to(p, input.shape)
     return as_tensor((_rng(generator).random(input.shape) < probs).astype(input.dtype))
 
-def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+@taking_out
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     "Samples from normal distributions with means `mean` and standard deviations `std` (numbers or tensors)"
     check_device(device)
     m = mean._array if isinstance(mean, Tensor) else mean

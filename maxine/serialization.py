@@ -87,8 +87,15 @@ def _safetensors_bytes(obj):
     arrays = _tensor_dict(obj, '.safetensors')
     return safetensors.numpy.save(arrays, metadata={'format': 'pt', 'maxine_sha256': _arrays_digest(arrays)})
 
+def _python_pickle_only(name, pickle_module):
+    "maxine pickles with Python's own `pickle` (checked by its own reader): another pickle module is refused"
+    if pickle_module is not None and pickle_module is not pickle:
+        raise NotImplementedError(f"{name}(pickle_module={getattr(pickle_module, '__name__', pickle_module)}): maxine "
+                                  f"saves and loads with Python's pickle only")
+
 def save(obj, f, pickle_module=None, pickle_protocol=pickle.HIGHEST_PROTOCOL, _use_new_zipfile_serialization=True):
     "Save `obj` to the path (or binary file) `f`: .safetensors and .npz for state dicts, a checksummed pickle otherwise"
+    _python_pickle_only('save', pickle_module)
     name = os.fspath(f) if isinstance(f, (str, os.PathLike)) else getattr(f, 'name', '')
     suffix = str(name).lower().rsplit('.', 1)[-1] if '.' in str(name) else ''
     data = (_safetensors_bytes(obj) if suffix == 'safetensors' else _npz_bytes(obj) if suffix == 'npz'
@@ -126,8 +133,8 @@ def _read(f):
         except IsADirectoryError: raise LoadError(f"load: {f} is a folder, not a file") from None
     return f.read(), getattr(f, 'name', 'the file object')
 
-def _unpickle(payload, name, weights_only):
-    try: return (_SafeUnpickler if weights_only else pickle.Unpickler)(io.BytesIO(payload)).load()
+def _unpickle(payload, name, weights_only, pickle_load_args={}):
+    try: return (_SafeUnpickler if weights_only else pickle.Unpickler)(io.BytesIO(payload), **pickle_load_args).load()
     except UnsafeLoadError: raise
     except Exception as e:
         raise LoadError(f"load: {name} is damaged or cut short: it is not a complete pickle ({type(e).__name__}: {e})") from None
@@ -158,6 +165,10 @@ def _is_safetensors(data):
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
     "Load what `save` wrote (any of its formats, recognised by content); by default only tensors and containers are rebuilt"
+    _python_pickle_only('load', pickle_module)
+    if mmap not in (None, False, True): raise TypeError(f"load: mmap must be True or False, got {mmap!r}")   # either way, the same tensors
+    unknown = set(pickle_load_args) - {'encoding', 'errors', 'fix_imports'}
+    if unknown: raise TypeError(f"load: unexpected keyword argument(s) {sorted(unknown)} (the unpickler takes encoding, errors, fix_imports)")
     if map_location not in (None, 'cpu') and str(map_location) != 'cpu':
         raise RuntimeError(f"load: map_location={map_location!r}: maxine loads onto the CPU only")
     data, name = _read(f)
@@ -166,7 +177,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
         header, _, payload = data.partition(b'\n')
         if hashlib.sha256(payload).hexdigest().encode() != header[len(PICKLE_MAGIC):]:
             raise LoadError(f"load: {name} is damaged: its content does not match the checksum saved with it")
-        return _unpickle(payload, name, weights_only)
+        return _unpickle(payload, name, weights_only, pickle_load_args)
     if data[:2] == b'PK':
         if b'data.pkl' in data[:4096]:
             raise LoadError(f"load: {name} was written by PyTorch's torch.save, whose zip format maxine does not read. "
@@ -175,6 +186,6 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
                             f"{{k: maxine.tensor(v.numpy()) for k, v in sd.items()}}")
         return _load_npz(data, name)
     if _is_safetensors(data): return _load_safetensors(data, name)
-    if data[:1] == b'\x80': return _unpickle(data, name, weights_only)      # a pickle saved by maxine before 0.1
+    if data[:1] == b'\x80': return _unpickle(data, name, weights_only, pickle_load_args)   # a pickle saved by maxine before 0.1
     shown = data[:16].decode('ascii', 'replace').encode('unicode_escape').decode()
     raise LoadError(f"load: {name} is not a file saved by maxine (it starts with {shown!r})")

@@ -14,7 +14,8 @@ __all__ = ['swapaxes', 'swapdims', 'moveaxis', 'concat', 'concatenate', 'Reshape
 
 # %% ../nbs/00c_shape.ipynb #5cac18c6
 import math
-from .tensor import Tensor, Function, ShapeError, once_differentiable, tensor_method, as_tensor, result_type, xp
+from .tensor import (Tensor, Function, ShapeError, once_differentiable, tensor_method, taking_out, check_memory_format,
+    as_tensor, result_type, xp)
 
 # %% ../nbs/00c_shape.ipynb #e177bae2
 def _shape_args(shape):
@@ -234,7 +235,10 @@ def repeat_interleave(input, repeats, dim=None, *, output_size=None):
     "Each element repeated `repeats` times (an int, or one count per element) along `dim` (the flattened tensor if None)"
     if dim is None: input, dim = input.reshape(-1), 0
     repeats = repeats._array if isinstance(repeats, Tensor) else repeats
-    return RepeatInterleave.apply(input, repeats, _dim(dim, input.ndim))
+    out = RepeatInterleave.apply(input, repeats, _dim(dim, input.ndim))
+    if output_size is not None and out.shape[_dim(dim, input.ndim)] != output_size:
+        raise RuntimeError(f"repeat_interleave: output_size={output_size} but the repeats give {out.shape[_dim(dim, input.ndim)]}")
+    return out
 
 class Flip(Function):
     "The order reversed along `dims`; the gradient is flipped back"
@@ -302,7 +306,8 @@ class Cat(Function):
         pieces = iter(grad.split(ctx.sizes, ctx.dim))
         return (None,) + tuple(None if skipped else next(pieces) for skipped in ctx.skipped)
 
-def cat(tensors, dim=0, *, out=None):
+@taking_out
+def cat(tensors, dim=0):
     "Tensors joined along the existing dimension `dim`"
     tensors = [as_tensor(t) for t in tensors]
     if not tensors: raise ValueError("cat(): expected a non-empty list of Tensors")
@@ -311,7 +316,8 @@ def cat(tensors, dim=0, *, out=None):
 
 concat = concatenate = cat
 
-def stack(tensors, dim=0, *, out=None):
+@taking_out
+def stack(tensors, dim=0):
     "Tensors of one shape joined along a new dimension `dim`"
     tensors = [as_tensor(t) for t in tensors]
     if not tensors: raise ValueError("stack expects a non-empty TensorList")
@@ -484,4 +490,5 @@ def unfold(input, dimension, size, step):
 @tensor_method
 def contiguous(input, memory_format=None):
     "The elements stored row by row: the tensor itself if they are, else a copy"
+    check_memory_format(memory_format)
     return input if input._array.flags.c_contiguous else input.clone()

@@ -7,12 +7,13 @@ Docs: https://maxine-dl.github.io/maxine/tensor.html.md"""
 # %% auto #0
 __all__ = ['xp', 'float16', 'half', 'float32', 'float64', 'double', 'int8', 'uint8', 'int16', 'short', 'int32', 'int64', 'long',
            'bool_', 'FloatTensor', 'DoubleTensor', 'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'CharTensor',
-           'ByteTensor', 'BoolTensor', 'get_default_dtype', 'set_default_dtype', 'is_floating_point', 'promote_types',
-           'result_type', 'device', 'check_device', 'accelerator', 'ShapeError', 'Tensor', 'tensor', 'as_tensor',
-           'as_array', 'Size', 'set_default_device', 'get_default_device', 'is_grad_enabled', 'set_grad_enabled',
-           'no_grad', 'enable_grad', 'inference_mode', 'AccumulateGrad', 'Function', 'sum_to_shape',
-           'set_detect_anomaly', 'is_anomaly_enabled', 'backward', 'grad', 'RemovableHandle', 'tensor_method',
-           'OnceDifferentiable', 'once_differentiable', 'update_', 'bump_version', 'Cast']
+           'ByteTensor', 'BoolTensor', 'preserve_format', 'contiguous_format', 'channels_last', 'channels_last_3d',
+           'get_default_dtype', 'set_default_dtype', 'is_floating_point', 'promote_types', 'result_type', 'device',
+           'check_device', 'accelerator', 'ShapeError', 'Tensor', 'tensor', 'as_tensor', 'as_array', 'Size',
+           'set_default_device', 'get_default_device', 'is_grad_enabled', 'set_grad_enabled', 'no_grad', 'enable_grad',
+           'inference_mode', 'AccumulateGrad', 'Function', 'sum_to_shape', 'set_detect_anomaly', 'is_anomaly_enabled',
+           'backward', 'grad', 'RemovableHandle', 'tensor_method', 'taking_out', 'write_out', 'memory_format',
+           'check_memory_format', 'OnceDifferentiable', 'once_differentiable', 'update_', 'bump_version', 'Cast']
 
 # %% ../nbs/00_tensor.ipynb #1258d53b
 import functools, math, numbers, warnings, weakref
@@ -830,22 +831,22 @@ def tensor_method(*names):
     def attach(fn):
         for name in names or (fn.__name__,): setattr(Tensor, name, fn)
         if isinstance(fn, property) or fn.__name__.startswith('_') or fn.__name__.endswith('_'): return fn
-        return _taking_out(fn)
+        return taking_out(fn)
     return attach
 
-def _taking_out(fn):
-    "`fn`, also taking PyTorch's `out=`: a tensor (or a tuple of them, for ops with several results) to write into"
+def taking_out(fn):
+    "Decorator: `fn`, also taking PyTorch's `out=`: a tensor (or a tuple of them, for ops with several results) to write into"
     @functools.wraps(fn)
     def call(*args, out=None, **kwargs):
         result = fn(*args, **kwargs)
         if out is None: return result
         if isinstance(out, (tuple, list)):
-            for o, r in zip(out, result): _write_out(o, r, fn.__name__)
+            for o, r in zip(out, result): write_out(o, r, fn.__name__)
             return out
-        return _write_out(out, result, fn.__name__)
+        return write_out(out, result, fn.__name__)
     return call
 
-def _write_out(out, result, name):
+def write_out(out, result, name):
     "Write `result` into the tensor `out`, as PyTorch's `out=` does"
     if not isinstance(out, Tensor): raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     result = as_tensor(result)
@@ -877,6 +878,20 @@ def _detach_(self):
     "Cut this tensor from the graph, in place: it becomes a leaf that does not require grad"
     self.grad_fn, self._requires_grad = None, False
     return self
+
+class memory_format:
+    "A layout of a tensor's numbers in memory, as PyTorch names them; maxine's results are the same in any of them"
+    def __init__(self, name): self.name = name
+    def __repr__(self): return f"maxine.{self.name}"
+
+preserve_format, contiguous_format = memory_format('preserve_format'), memory_format('contiguous_format')
+channels_last, channels_last_3d = memory_format('channels_last'), memory_format('channels_last_3d')
+
+def check_memory_format(fmt):
+    "`fmt` must be one of PyTorch's memory formats (or None): maxine computes the same in each, so any is honoured"
+    if fmt is not None and not isinstance(fmt, memory_format):
+        raise TypeError(f"memory_format must be maxine.preserve_format, contiguous_format, channels_last or "
+                        f"channels_last_3d, got {fmt!r}")
 
 # %% ../nbs/00_tensor.ipynb #d631d64b
 class OnceDifferentiable(Function):

@@ -8,10 +8,8 @@ Docs: https://maxine-dl.github.io/maxine/transforms.html.md"""
 __all__ = ['Compose', 'Lambda', 'ToTensor', 'ToFloat', 'Normalize', 'FlattenImage', 'RandomShift', 'RandomHorizontalFlip']
 
 # %% ../nbs/04a_transforms.ipynb #b50347bb
-from .tensor import Tensor, as_tensor, xp
+from .tensor import Tensor, as_tensor, as_array, xp
 from .random import default_generator
-
-def _array(x): return x._array if isinstance(x, Tensor) else xp.asarray(x)
 
 class Compose:
     "Apply transforms one after the other (to a batch at once, if every one of them can)"
@@ -36,12 +34,12 @@ class Lambda:
 class ToTensor:
     "An image of bytes (H, W) or (H, W, C) to a float32 tensor (C, H, W) in [0, 1], as torchvision's"
     def __call__(self, x):
-        a = _array(x)
+        a = as_array(x)
         a = a[None] if a.ndim == 2 else a.transpose(2, 0, 1)
         return as_tensor(self._scaled(a))
     def batch(self, x):
         "(N, H, W) or (N, H, W, C) bytes to (N, C, H, W) floats"
-        a = _array(x)
+        a = as_array(x)
         a = a[:, None] if a.ndim == 3 else a.transpose(0, 3, 1, 2)
         return as_tensor(self._scaled(a))
     def _scaled(self, a): return xp.multiply(a, xp.float32(1 / 255), dtype=xp.float32) if a.dtype == xp.uint8 else a.astype(xp.float32)
@@ -49,7 +47,7 @@ class ToTensor:
 
 class ToFloat:
     "uint8 pixels 0..255 to float32 in [0, 1], keeping the shape"
-    def __call__(self, x): return xp.multiply(_array(x), xp.float32(1 / 255), dtype=xp.float32)
+    def __call__(self, x): return xp.multiply(as_array(x), xp.float32(1 / 255), dtype=xp.float32)
     batch = __call__
     def __repr__(self): return 'ToFloat()'
 
@@ -57,11 +55,15 @@ class Normalize:
     "`(x - mean) / std`: one number each, or one per channel (the dimension before the last two)"
     def __init__(self, mean, std, inplace=False):
         self.mean, self.std = xp.asarray(mean, xp.float32).reshape(-1), xp.asarray(std, xp.float32).reshape(-1)
+        self.inplace = inplace
         if (self.std == 0).any(): raise ValueError(f"Normalize: std evaluated to zero after conversion to float32, leading to division by zero ({std})")
     def __call__(self, x):
-        a = _array(x)
+        a = as_array(x)
         if self.mean.size > 1: mean, std = self.mean.reshape(-1, 1, 1), self.std.reshape(-1, 1, 1)
         else: mean, std = self.mean[0], self.std[0]
+        if self.inplace and isinstance(x, Tensor) and a.dtype == xp.float32:    # into the tensor's own numbers
+            a -= mean; a *= 1 / std
+            return x
         out = xp.subtract(a, mean, dtype=xp.float32)
         out *= 1 / std
         return as_tensor(out) if isinstance(x, Tensor) else out
@@ -71,7 +73,7 @@ class Normalize:
 class FlattenImage:
     "Each image (the last two dimensions) as a vector of H*W numbers"
     def __call__(self, x):
-        a = _array(x)
+        a = as_array(x)
         out = a.reshape(a.shape[:-2] + (-1,))
         return as_tensor(out) if isinstance(x, Tensor) else out
     batch = __call__
@@ -81,9 +83,9 @@ class FlattenImage:
 class RandomShift:
     "Move each example's image (the last two dimensions) by up to `max_shift` pixels each way, filling with zeros"
     def __init__(self, max_shift=2): self.max_shift = max_shift
-    def __call__(self, x): return self.batch(_array(x)[None])[0]
+    def __call__(self, x): return self.batch(as_array(x)[None])[0]
     def batch(self, x):
-        a = _array(x)
+        a = as_array(x)
         n, (h, w), s = a.shape[0], a.shape[-2:], self.max_shift
         images = a.reshape(n, -1, h, w)                                  # each example's channels move together
         padded = xp.pad(images, ((0, 0), (0, 0), (s, s), (s, s)))
@@ -97,9 +99,9 @@ class RandomShift:
 class RandomHorizontalFlip:
     "Mirror each example's image left to right with probability `p`"
     def __init__(self, p=0.5): self.p = p
-    def __call__(self, x): return self.batch(_array(x)[None])[0]
+    def __call__(self, x): return self.batch(as_array(x)[None])[0]
     def batch(self, x):
-        a = _array(x).copy()
+        a = as_array(x).copy()
         flip = default_generator.rng.random(a.shape[0]) < self.p
         a[flip] = a[flip][..., ::-1]
         return a

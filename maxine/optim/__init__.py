@@ -28,6 +28,11 @@ def _check_adam_hyperparameters(optimizer, lr, betas, eps, weight_decay):
     _check_hyperparameter(optimizer, 'beta parameter at index 1', betas[1], 0, 1, high_open=True)
     _check_hyperparameter(optimizer, 'weight_decay value', weight_decay)
 
+def _refuse_unsupported(optimizer, differentiable=False, capturable=False):
+    "PyTorch's options for recording the step in the graph, or for CUDA graphs: maxine has neither, and says so"
+    if differentiable: raise NotImplementedError(f"{optimizer}(differentiable=True): maxine does not record optimizer steps in the graph")
+    if capturable: raise NotImplementedError(f"{optimizer}(capturable=True) is for CUDA graphs, which maxine does not have")
+
 class Optimizer:
     "Base class: holds param groups (parameters with their options) and per-parameter state"
     def __init__(self, params, defaults):
@@ -114,6 +119,7 @@ class SGD(Optimizer):
     "Stochastic gradient descent, with optional momentum, Nesterov momentum and weight decay"
     def __init__(self, params, lr=1e-3, momentum=0., dampening=0., weight_decay=0., nesterov=False, *, maximize=False,
                  foreach=None, differentiable=False, fused=None):
+        _refuse_unsupported(type(self).__name__, differentiable=differentiable)
         name = type(self).__name__
         _check_hyperparameter(name, 'learning rate', lr)
         _check_hyperparameter(name, 'momentum value', momentum)
@@ -144,6 +150,7 @@ class Adam(Optimizer):
     "Adam: steps scaled by running averages of the gradient and of its square"
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., amsgrad=False, *, foreach=None,
                  maximize=False, capturable=False, differentiable=False, fused=None, decoupled_weight_decay=False):
+        _refuse_unsupported(type(self).__name__, differentiable=differentiable, capturable=capturable)
         name = type(self).__name__
         _check_adam_hyperparameters(name, lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
@@ -194,6 +201,7 @@ class AdamW(Adam):
     "Adam with decoupled weight decay (default 0.01, as in PyTorch)"
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *, maximize=False,
                  foreach=None, capturable=False, differentiable=False, fused=None):
+        _refuse_unsupported(type(self).__name__, differentiable=differentiable, capturable=capturable)
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize, fused=fused,
                          decoupled_weight_decay=True)
 
@@ -207,6 +215,7 @@ class RMSprop(Optimizer):
     "Steps divided by a running root-mean-square of the gradient"
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0., momentum=0., centered=False,
                  capturable=False, foreach=None, maximize=False, differentiable=False):
+        _refuse_unsupported(type(self).__name__, differentiable=differentiable, capturable=capturable)
         name = type(self).__name__
         _check_hyperparameter(name, 'learning rate', lr)
         _check_hyperparameter(name, 'epsilon value', eps)
@@ -241,6 +250,7 @@ class Adagrad(Optimizer):
     "Steps divided by the root of the sum of all squared gradients so far"
     def __init__(self, params, lr=1e-2, lr_decay=0., weight_decay=0., initial_accumulator_value=0., eps=1e-10,
                  foreach=None, *, maximize=False, differentiable=False, fused=None):
+        _refuse_unsupported(type(self).__name__, differentiable=differentiable)
         name = type(self).__name__
         _check_hyperparameter(name, 'learning rate', lr)
         _check_hyperparameter(name, 'lr_decay value', lr_decay)
@@ -263,6 +273,7 @@ class Adadelta(Optimizer):
     "Steps scaled by the ratio of running root-mean-squares of past steps and of gradients"
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0., foreach=None, *, capturable=False,
                  maximize=False, differentiable=False):
+        _refuse_unsupported(type(self).__name__, differentiable=differentiable, capturable=capturable)
         name = type(self).__name__
         _check_hyperparameter(name, 'learning rate', lr)
         _check_hyperparameter(name, 'rho value', rho, 0, 1)
@@ -285,6 +296,7 @@ class Adamax(Optimizer):
     "Adam with a running maximum of |g| in place of the root-mean-square"
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., foreach=None, *, maximize=False,
                  differentiable=False, capturable=False):
+        _refuse_unsupported(type(self).__name__, differentiable=differentiable, capturable=capturable)
         name = type(self).__name__
         _check_adam_hyperparameters(name, lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize))
@@ -303,6 +315,7 @@ class NAdam(Optimizer):
     "Adam with Nesterov momentum (Dozat 2016)"
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., momentum_decay=4e-3, *,
                  decoupled_weight_decay=False, foreach=None, maximize=False, capturable=False, differentiable=False):
+        _refuse_unsupported(type(self).__name__, differentiable=differentiable, capturable=capturable)
         name = type(self).__name__
         _check_adam_hyperparameters(name, lr, betas, eps, weight_decay)
         _check_hyperparameter(name, 'momentum_decay value', momentum_decay)
@@ -330,6 +343,7 @@ class RAdam(Optimizer):
     "Adam with the variance of its adaptive step rectified (Liu et al. 2019)"
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., *, decoupled_weight_decay=False,
                  foreach=None, maximize=False, capturable=False, differentiable=False):
+        _refuse_unsupported(type(self).__name__, differentiable=differentiable, capturable=capturable)
         name = type(self).__name__
         _check_adam_hyperparameters(name, lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, maximize=maximize,

@@ -210,7 +210,7 @@ class SequentialLR(LRScheduler):
         self._schedulers[0].step(0)
         self._last_lr = self._schedulers[0].get_last_lr()
 
-    def step(self, epoch=None):
+    def step(self):
         "Advance one step of whichever schedule is running"
         self.last_epoch += 1
         index = bisect.bisect_right(self._milestones, self.last_epoch)

@@ -24,16 +24,22 @@ def _output_size(size, h, w):
         return (size, max(1, round(w * size / h))) if h <= w else (max(1, round(h * size / w)), size)
     return tuple(size)
 
-def _resized(a, out_h, out_w, axes):
-    "Bilinear resampling of `a` along `axes` (half-pixel centres, as PIL and torchvision)"
+def _bilinear_weights(n_in, n_out, antialias):
+    "The (n_out, n_in) matrix of a triangle filter: bilinear, widened by the scale when shrinking with `antialias` (as PIL)"
+    scale = n_in / n_out
+    support = max(scale, 1.0) if antialias else 1.0
+    centres = (xp.arange(n_out) + 0.5) * scale
+    weights = xp.clip(1 - xp.abs((xp.arange(n_in)[None, :] + 0.5 - centres[:, None]) / support), 0, None)
+    if not antialias and scale > 1:                      # plain bilinear: the two nearest input pixels only
+        weights = xp.clip(1 - xp.abs(xp.arange(n_in)[None, :] + 0.5 - centres[:, None]), 0, None)
+    return weights / weights.sum(1, keepdims=True)
+
+def _resized(a, out_h, out_w, axes, antialias=True):
+    "`a` resampled to (out_h, out_w) along `axes`, one axis at a time"
     for axis, n_out in zip(axes, (out_h, out_w)):
-        n_in = a.shape[axis]
-        if n_in == n_out: continue
-        position = xp.clip((xp.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
-        low = xp.floor(position).astype(xp.int64); high = xp.minimum(low + 1, n_in - 1)
-        shape = [1] * a.ndim; shape[axis] = n_out
-        t = (position - low).reshape(shape)
-        a = xp.take(a, low, axis=axis) * (1 - t) + xp.take(a, high, axis=axis) * t
+        if a.shape[axis] == n_out: continue
+        w = _bilinear_weights(a.shape[axis], n_out, antialias).astype(xp.float32)
+        a = xp.moveaxis(xp.tensordot(xp.moveaxis(a, axis, -1), w.T, axes=1), -1, axis)
     return a
 
 # %% ../../nbs/04e_vision_transforms.ipynb #35b1f19f
@@ -43,13 +49,13 @@ class Resize:
         if interpolation not in ('bilinear', 'BILINEAR') and str(interpolation) not in ('InterpolationMode.BILINEAR',):
             raise NotImplementedError(f"Resize: maxine resizes bilinearly only, got interpolation={interpolation!r}")
         if max_size is not None: raise NotImplementedError("Resize(max_size=...) is not supported by maxine")
-        self.size = size
+        self.size, self.antialias = size, antialias
     def __call__(self, x):
         a = as_array(x)
         axes = _image_axes(a)
         out_h, out_w = _output_size(self.size, a.shape[axes[0]], a.shape[axes[1]])
         if (out_h, out_w) == (a.shape[axes[0]], a.shape[axes[1]]): return x
-        resized = _resized(a.astype(xp.float32), out_h, out_w, axes)
+        resized = _resized(a.astype(xp.float32), out_h, out_w, axes, self.antialias)
         if a.dtype == xp.uint8: resized = xp.clip(xp.round(resized), 0, 255).astype(xp.uint8)
         return _same_kind(resized.astype(a.dtype, copy=False), x)
     def __repr__(self): return f"Resize(size={self.size})"

@@ -12,7 +12,7 @@ __all__ = ['Gelu', 'gelu', 'leaky_relu', 'relu6', 'elu', 'selu', 'celu', 'silu',
 
 # %% ../../../nbs/01b_activation.ipynb #b6a2fad3
 import math
-from ...tensor import Tensor, Function, once_differentiable, as_tensor, xp
+from ...tensor import Tensor, Function, once_differentiable, as_tensor, check_device, get_default_dtype, xp
 from ...pointwise import relu, relu_, sigmoid, tanh, where, erf, clamp, exp, log1p
 from ...reduction import softmax, log_softmax
 from .module import Module, Parameter
@@ -258,7 +258,8 @@ class PReLU(Module):
     "x where positive, a learned slope times x elsewhere (one slope, or `num_parameters` of them, one per channel)"
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         super().__init__()
+        check_device(device)
         self.num_parameters = num_parameters
-        self.weight = Parameter(xp.full(num_parameters, init, dtype or xp.float32))
+        self.weight = Parameter(xp.full(num_parameters, init, dtype or get_default_dtype()))
     def forward(self, input): return prelu(input, self.weight)
     def extra_repr(self): return f"num_parameters={self.num_parameters}"

@@ -8,6 +8,7 @@ Docs: https://maxine-dl.github.io/maxine/embedding.html.md"""
 __all__ = ['one_hot', 'EmbeddingFunction', 'embedding', 'Embedding']
 
 # %% ../../../nbs/01f_embedding.ipynb #753defe4
+import math
 from ...tensor import Tensor, Function, once_differentiable, as_tensor, check_device, get_default_dtype, xp, int64
 from ...random import default_generator
 from .module import Module, Parameter
@@ -24,16 +25,19 @@ def one_hot(tensor, num_classes=-1):
 class EmbeddingFunction(Function):
     "Rows of `weight` picked by `ids`; the gradient is added back into those rows (never the padding row)"
     @staticmethod
-    def forward(ctx, ids, weight, padding_idx):
-        ctx.ids, ctx.shape, ctx.padding_idx = ids, weight.shape, padding_idx
+    def forward(ctx, ids, weight, padding_idx, scale_grad_by_freq=False):
+        ctx.ids, ctx.shape, ctx.padding_idx, ctx.scale_grad_by_freq = ids, weight.shape, padding_idx, scale_grad_by_freq
         return weight._array[ids]
     @staticmethod
     @once_differentiable
     def backward(ctx, grad):
         out = xp.zeros(ctx.shape, grad.dtype)
         xp.add.at(out, ctx.ids.reshape(-1), grad._array.reshape(-1, ctx.shape[1]))
+        if ctx.scale_grad_by_freq:             # each row's gradient divided by how often its id appears in the batch
+            counts = xp.bincount(ctx.ids.reshape(-1), minlength=ctx.shape[0])
+            out /= xp.maximum(counts, 1)[:, None]
         if ctx.padding_idx is not None: out[ctx.padding_idx] = 0
-        return None, out, None
+        return None, out, None, None
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
     "The rows of `weight` (num_embeddings, embedding_dim) at the ids in `input`"
@@ -44,9 +48,17 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     if ids.size and (ids.min() < 0 or ids.max() >= weight.shape[0]):
         raise IndexError(f"embedding: id {int(ids.max()) if ids.max() >= weight.shape[0] else int(ids.min())} is out of "
                          f"range for {weight.shape[0]} embeddings")
-    if max_norm is not None: raise NotImplementedError("embedding(max_norm=...) is not supported by maxine")
+    if sparse: raise NotImplementedError("embedding(sparse=True): maxine has no sparse gradients (they are dense)")
+    if max_norm is not None: _renorm_rows(weight, xp.unique(ids), max_norm, norm_type)
     if padding_idx is not None and padding_idx < 0: padding_idx += weight.shape[0]
-    return EmbeddingFunction.apply(ids, weight, padding_idx)
+    return EmbeddingFunction.apply(ids, weight, padding_idx, scale_grad_by_freq)
+
+def _renorm_rows(weight, rows, max_norm, norm_type):
+    "Scale the rows of `weight` looked up whose `norm_type`-norm exceeds `max_norm` down to it, in place (as PyTorch)"
+    picked = weight._array[rows]
+    norms = xp.linalg.norm(picked, ord=norm_type, axis=1) if norm_type != math.inf else xp.abs(picked).max(1)
+    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+    weight._array[rows] = picked * scale[:, None].astype(picked.dtype)
 
 class Embedding(Module):
     "A table of `num_embeddings` learned vectors of size `embedding_dim`, looked up by id"
@@ -61,14 +73,16 @@ class Embedding(Module):
             if not -num_embeddings <= padding_idx < num_embeddings: raise AssertionError("Padding_idx must be within num_embeddings")
             padding_idx %= num_embeddings
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
-        self.max_norm = max_norm
+        if sparse: raise NotImplementedError("Embedding(sparse=True): maxine has no sparse gradients (they are dense)")
+        self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
         if _weight is None:
             weight = default_generator.rng.standard_normal((num_embeddings, embedding_dim)).astype(dtype or get_default_dtype())
             if padding_idx is not None: weight[padding_idx] = 0
         else: weight = as_tensor(_weight)._array
         self.weight = Parameter(weight, requires_grad=not _freeze)
 
-    def forward(self, input): return embedding(input, self.weight, self.padding_idx, self.max_norm)
+    def forward(self, input):
+        return embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq)
     def extra_repr(self):
         return f"{self.num_embeddings}, {self.embedding_dim}" + (f", padding_idx={self.padding_idx}" if self.padding_idx is not None else '')
 

@@ -28,6 +28,9 @@ class Module:
     training = True
 
     def __init__(self, *args, **kwargs):
+        if args or kwargs:                        # as PyTorch's: a subclass passes its arguments on by mistake
+            raise TypeError(f"{type(self).__name__}: Module.__init__() takes no arguments, got "
+                            f"{len(args)} positional and {sorted(kwargs)} keyword")
         for registry in ('_parameters', '_buffers', '_modules', '_non_persistent', '_forward_hooks', '_forward_pre_hooks'):
             object.__setattr__(self, registry, OrderedDict() if registry != '_non_persistent' else set())
         object.__setattr__(self, 'training', True)
@@ -249,7 +252,9 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + '\n\t'.join(problems))
         with no_grad():
             for k, t in own.items():
-                if k in values: t._array[...] = values[k]
+                if k not in values: continue
+                if assign: _assign(self, k, t, values[k])
+                else: t._array[...] = values[k]
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing -----------------------------------------------------------------------------------------------------
@@ -313,3 +318,10 @@ def _load_problems(own, values):
     "What stops `values` from loading into the tensors `own`: shapes that differ"
     return [f'size mismatch for {k}: copying a param with shape {tuple(values[k].shape)} from checkpoint, the '
             f'shape in current model is {tuple(own[k].shape)}.' for k in own if k in values and values[k].shape != own[k].shape]
+
+def _assign(module, key, old, array):
+    "`load_state_dict(assign=True)`: the state dict's numbers become the tensor itself (a parameter stays a parameter)"
+    owner_name, _, name = key.rpartition('.')
+    owner = module.get_submodule(owner_name)
+    new = Parameter(array, requires_grad=old.requires_grad) if isinstance(old, Parameter) else as_tensor(array)
+    setattr(owner, name, new)

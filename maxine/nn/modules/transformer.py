@@ -9,7 +9,7 @@ __all__ = ['TransformerEncoderLayer', 'TransformerDecoderLayer', 'TransformerEnc
 
 # %% ../../../nbs/07c_transformer.ipynb #75f3e84d
 import copy, math
-from ...tensor import as_tensor, get_default_dtype, xp
+from ...tensor import as_tensor, check_device, get_default_dtype, xp
 from ...creation import full
 from ...pointwise import relu
 from .module import Module
@@ -144,4 +144,5 @@ class Transformer(Module):
     @staticmethod
     def generate_square_subsequent_mask(sz, device=None, dtype=None):
         "The causal mask for `sz` positions: 0 on and below the diagonal, -inf above it"
+        check_device(device)
         return full((sz, sz), -math.inf, dtype=dtype or get_default_dtype()).triu(diagonal=1)

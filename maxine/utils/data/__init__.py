@@ -7,10 +7,10 @@ Docs: https://maxine-dl.github.io/maxine/data.html.md"""
 # %% auto #0
 __all__ = ['Dataset', 'IterableDataset', 'ChainDataset', 'TensorDataset', 'Subset', 'ConcatDataset', 'random_split', 'Sampler',
            'SequentialSampler', 'RandomSampler', 'SubsetRandomSampler', 'WeightedRandomSampler', 'BatchSampler',
-           'default_collate', 'get_worker_info', 'DataLoader']
+           'default_collate', 'WorkerInfo', 'get_worker_info', 'DataLoader']
 
 # %% ../../../nbs/04_data.ipynb #48de19e6
-import bisect, itertools, math, numbers
+import bisect, itertools, math, numbers, warnings
 from ...tensor import Tensor, as_tensor, xp, int64, float64, bool_
 from ...random import Generator, default_generator
 
@@ -195,9 +195,16 @@ def default_collate(batch):
         return [default_collate(f) for f in zip(*batch)]
     raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {type(first).__name__}")
 
+class WorkerInfo:
+    "What `get_worker_info()` tells a dataset that a loader is reading: which worker this is, of how many"
+    def __init__(self, id, num_workers, seed, dataset): self.id, self.num_workers, self.seed, self.dataset = id, num_workers, seed, dataset
+    def __repr__(self): return f"WorkerInfo(id={self.id}, num_workers={self.num_workers}, seed={self.seed})"
+
+_worker = None
+
 def get_worker_info():
-    "None: maxine's loaders load in the calling process"
-    return None
+    "Inside the loading of a DataLoader with `num_workers > 0`: its one worker (maxine loads in the calling process); else None"
+    return _worker
 
 def _batch_method(dataset):
     "The dataset's `get_batch`, unless its class overrides `__getitem__` below the class that wrote `get_batch`"
@@ -209,6 +216,19 @@ def _batch_method(dataset):
     if batch_owner is not None and getitem_owner is not batch_owner and issubclass(getitem_owner, batch_owner): return None
     return get_batch
 
+def _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers, multiprocessing_context, pin_memory):
+    "PyTorch's checks of the options for worker processes (maxine loads in the calling process, as one worker)"
+    if not isinstance(num_workers, int) or num_workers < 0:
+        raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
+    if timeout < 0: raise ValueError("timeout option should be non-negative")
+    if num_workers == 0 and prefetch_factor is not None:
+        raise ValueError("prefetch_factor option could only be specified in multiprocessing. let num_workers > 0 to enable "
+                         "multiprocessing, otherwise set prefetch_factor to None.")
+    if num_workers == 0 and persistent_workers: raise ValueError("persistent_workers option needs num_workers > 0")
+    if num_workers == 0 and multiprocessing_context is not None:
+        raise ValueError("multiprocessing_context can only be used with multi-process loading (num_workers > 0), but got num_workers=0")
+    if pin_memory: warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned memory won't be used.")
+
 class DataLoader:
     "Iterate over `dataset` in batches, shuffled each epoch if asked"
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
@@ -217,13 +237,13 @@ class DataLoader:
                  pin_memory_device='', in_order=True, seed=None):
         if batch_size is not None and (not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0):
             raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size!r}")
-        if not isinstance(num_workers, int) or num_workers < 0:
-            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
         if generator is not None and seed is not None: raise ValueError("DataLoader: give generator or seed, not both")
         if sampler is not None and shuffle: raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None or drop_last):
             raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last")
+        _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers, multiprocessing_context, pin_memory)
         self.dataset, self.num_workers, self.pin_memory, self.timeout = dataset, num_workers, pin_memory, timeout
+        self.worker_init_fn = worker_init_fn
         self.generator = Generator().manual_seed(seed) if seed is not None else generator
         self.collate_fn, self.drop_last = collate_fn, drop_last
         self._iterable = isinstance(dataset, IterableDataset)
@@ -257,6 +277,15 @@ class DataLoader:
         return collate([self.dataset[i] for i in indices])
 
     def __iter__(self):
+        if self.num_workers == 0: yield from self._batches(); return
+        global _worker
+        previous, _worker = _worker, WorkerInfo(0, 1, self.generator.initial_seed() if self.generator is not None else 0, self.dataset)
+        try:                                        # one worker, in this process: what a worker's dataset code expects
+            if self.worker_init_fn is not None: self.worker_init_fn(0)
+            yield from self._batches()
+        finally: _worker = previous
+
+    def _batches(self):
         if self._iterable:
             if self.batch_size is None: yield from self.dataset; return
             it = iter(self.dataset)
