@@ -9,7 +9,7 @@ __all__ = ['zeros', 'ones', 'empty', 'full', 'zeros_like', 'ones_like', 'empty_l
            'new_empty', 'new_full', 'new_tensor', 'arange', 'linspace', 'logspace', 'eye', 'from_numpy', 'asarray']
 
 # %% ../nbs/00f_creation.ipynb #4baca68a
-import math
+import math, operator
 from .tensor import (Tensor, tensor_method, taking_out, check_memory_format, as_tensor, check_device,
     get_default_dtype, xp, int64, bool_)
 
@@ -19,11 +19,11 @@ def _size(sizes, **keywords):
     if keywords:
         if set(keywords) != {'size'}: raise TypeError(f"unexpected keyword argument(s) {sorted(set(keywords) - {'size'})}")
         sizes = (keywords['size'],)
-    size = sizes
-    size = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else tuple(size)
-    for n in size:
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            raise TypeError(f"a size must be non-negative integers, got {size}")
+    size = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else tuple(sizes)
+    try: size = tuple(n if type(n) is int else operator.index(n) for n in size)    # one-element integer tensors too
+    except TypeError: size = None
+    if size is None or any(isinstance(n, bool) or n < 0 for n in size):
+        raise TypeError(f"a size must be non-negative integers, got {sizes}")
     return size
 
 def _made(array, device, requires_grad):

@@ -13,14 +13,15 @@ __all__ = ['swapaxes', 'swapdims', 'moveaxis', 'concat', 'concatenate', 'Reshape
            'DiagEmbed', 'diagonal', 'diag', 'Unfold', 'unfold', 'contiguous']
 
 # %% ../nbs/00c_shape.ipynb #5cac18c6
-import math
+import math, operator
 from .tensor import (Tensor, Function, ShapeError, once_differentiable, tensor_method, taking_out, check_memory_format,
     as_tensor, result_type, xp)
 
 # %% ../nbs/00c_shape.ipynb #e177bae2
 def _shape_args(shape):
-    "Accept `f(2, 3)` as well as `f((2, 3))`"
-    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+    "Accept `f(2, 3)` as well as `f((2, 3))`, with sizes that are numbers or one-element integer tensors"
+    shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+    return tuple(n if type(n) is int else operator.index(n) for n in shape)
 
 def _dim(dim, ndim):
     "`dim` as a non-negative index into `ndim` dimensions (PyTorch's error when it is out of range)"
@@ -33,27 +34,24 @@ def _dim(dim, ndim):
 class Reshape(Function):
     "The same elements in a new shape (a view when possible); the gradient is reshaped back"
     @staticmethod
-    def forward(ctx, x, shape, copy):
+    def forward(ctx, x, shape):
         ctx.shape = x.shape
-        try: return xp.reshape(x._array, shape, copy=copy)
-        except ValueError as e:
-            if copy is False and 'copy' in str(e):
-                raise RuntimeError(f"view size is not compatible with input tensor's size and stride (at least one "
-                                   f"dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+        try: return xp.reshape(x._array, shape)
+        except ValueError:
             raise ShapeError(f"reshape: shape '{list(shape)}' is invalid for input of shape {tuple(x.shape)} "
                              f"({x.numel()} elements)") from None
     @staticmethod
-    def backward(ctx, grad): return grad.reshape(ctx.shape), None, None
+    def backward(ctx, grad): return grad.reshape(ctx.shape), None
 
 @tensor_method
 def reshape(input, *shape):
     "The same elements in a new shape (one dimension may be -1); a view when possible"
-    return Reshape.apply(input, _shape_args(shape), None)
+    return Reshape.apply(input, _shape_args(shape))
 
 @tensor_method
 def view(input, *shape):
-    "The same elements in a new shape, sharing memory (an error if that needs a copy: use `reshape`)"
-    return Reshape.apply(input, _shape_args(shape), False)
+    "The same elements in a new shape, sharing memory where the memory order allows (else a copy, see above)"
+    return Reshape.apply(input, _shape_args(shape))
 
 @tensor_method
 def view_as(input, other):

@@ -157,7 +157,7 @@ def test_shape_errors():
     x = tensor(np.zeros((2, 3)))
     with pytest.raises(RuntimeError, match=r'invalid for input of shape \(2, 3\)'): x.reshape(4, 2)
     with pytest.raises(ValueError, match=r'invalid for input of shape \(2, 3\)'): x.reshape(4, 2)   # and a ValueError
-    with pytest.raises(RuntimeError, match='Use .reshape'): x.T.view(6)
+    assert x.T.view(6).tolist() == x.T.reshape(6).tolist()          # maxine's view copies where it must (its docs say why)
     with pytest.raises(RuntimeError, match='does not match'): x.permute(0)
     with pytest.raises(RuntimeError, match='duplicate'): x.permute(0, 0)
     with pytest.raises(RuntimeError, match='must match the existing size'): x.expand(4, 4)

@@ -42,6 +42,9 @@ class Module:
         return self._parameters, self._buffers, self._modules
 
     def __setattr__(self, name, value):
+        if '_parameters' not in self.__dict__ and not isinstance(value, (Parameter, Module)):
+            object.__setattr__(self, name, value)      # a plain attribute before Module.__init__: allowed, as in PyTorch
+            return
         params, buffers, modules = self._registries()
         if isinstance(value, Parameter):
             buffers.pop(name, None); modules.pop(name, None); params[name] = value
