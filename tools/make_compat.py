@@ -38,12 +38,23 @@ COVERED = {
     'dtypes and devices': ('torch', '''float double half long int short bool uint8 int8 int16 int32 int64 float16
         float32 float64 get_default_dtype set_default_dtype promote_types result_type device cuda accelerator'''),
     'dtypes and devices (methods)': ('torch.Tensor', '''float double half long int short bool type to cpu cuda'''),
+    'Older constructors and settings': ('torch', '''Tensor FloatTensor DoubleTensor HalfTensor LongTensor IntTensor ShortTensor
+        CharTensor ByteTensor BoolTensor Size set_default_device get_default_device preserve_format contiguous_format
+        channels_last'''),
     'Grad mode and autograd': ('torch', '''no_grad enable_grad set_grad_enabled inference_mode is_grad_enabled autograd'''),
-    'torch.autograd': ('torch.autograd', '''Function grad backward gradcheck detect_anomaly set_detect_anomaly'''),
+    'torch.autograd': ('torch.autograd', '''Function Variable grad backward gradcheck gradgradcheck detect_anomaly
+        set_detect_anomaly functional function'''),
+    'torch.autograd.functional': ('torch.autograd.functional', '''jacobian hessian vjp jvp hvp vhp'''),
+    'Modules programs import': ('torch', '''cuda amp backends jit onnx distributions serialization'''),
+    'torch.distributions': ('torch.distributions', '''Distribution Normal Uniform Bernoulli Categorical MultivariateNormal
+        Independent kl_divergence'''),
     'nn: modules and their bookkeeping': ('torch.nn', '''Module Parameter Linear Identity Sequential ModuleList ModuleDict
         ParameterList ParameterDict Flatten Unflatten Dropout Embedding ReLU GELU SiLU Tanh Sigmoid Softmax
         LogSoftmax LeakyReLU Conv1d Conv2d MaxPool2d AvgPool2d AdaptiveAvgPool2d BatchNorm1d BatchNorm2d LayerNorm
-        GroupNorm RMSNorm ZeroPad2d init utils functional'''),
+        GroupNorm RMSNorm ZeroPad2d init utils functional Dropout2d Dropout3d'''),
+    'nn: sequences': ('torch.nn', '''RNN GRU LSTM RNNCell GRUCell LSTMCell MultiheadAttention Transformer TransformerEncoder
+        TransformerDecoder TransformerEncoderLayer TransformerDecoderLayer'''),
+    'nn.utils.rnn': ('torch.nn.utils.rnn', '''PackedSequence pack_padded_sequence pad_packed_sequence pad_sequence pack_sequence'''),
     'nn.Module methods': ('torch.nn.Module', '''register_buffer register_parameter modules named_modules children
         named_children parameters named_parameters buffers named_buffers apply requires_grad_ zero_grad train eval
         register_forward_hook register_forward_pre_hook state_dict load_state_dict to cpu float double'''),
@@ -54,7 +65,7 @@ COVERED = {
         layer_norm group_norm mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
         binary_cross_entropy_with_logits nll_loss cross_entropy kl_div cosine_embedding_loss normalize
         cosine_similarity'''),
-    'optim': ('torch.optim', '''Optimizer SGD Adam AdamW RMSprop Adagrad Adadelta Adamax NAdam RAdam lr_scheduler'''),
+    'optim': ('torch.optim', '''Optimizer SGD Adam AdamW RMSprop Adagrad Adadelta Adamax NAdam RAdam LBFGS lr_scheduler'''),
     'optim.lr_scheduler': ('torch.optim.lr_scheduler', '''LambdaLR StepLR MultiStepLR ConstantLR LinearLR ExponentialLR
         PolynomialLR CosineAnnealingLR CosineAnnealingWarmRestarts OneCycleLR SequentialLR ReduceLROnPlateau'''),
     'utils.data': ('torch.utils.data', '''Dataset IterableDataset DataLoader TensorDataset Subset ConcatDataset
@@ -72,7 +83,14 @@ DIFFERENCES = {
     ('torch', 'half'): "float16 arithmetic is NumPy's on the CPU: correct, but slow",
     ('torch.Tensor', 'cuda'): "raises: maxine has no CUDA device",
     ('torch.Tensor', 'dtype'): "a NumPy dtype (`t.dtype == maxine.float32` holds; `str(t.dtype)` is `'float32'`)",
-    ('torch.autograd', 'grad'): "`create_graph=True` (gradients of gradients) is not supported",
+    ('torch.autograd', 'grad'): "`create_graph=True` records the backward pass; the few ops whose backward is computed on arrays "
+                                "(convolution, pooling, batch norm, embedding, some shape ops) refuse a second derivative clearly",
+    ('torch.Tensor', 'view'): "shares memory where the memory order allows and copies where it does not: maxine keeps some results "
+                              "(a convolution's output) in another order than PyTorch, so that every view PyTorch can make works",
+    ('torch.nn', 'MultiheadAttention'): "at `maxine.nn` and `maxine.nn.modules.attention`, not `nn.modules.activation`",
+    ('torch', 'Tensor'): "`Tensor(2, 3)` is filled with zeros (PyTorch leaves the memory unset)",
+    ('torch', 'amp'): "`autocast('cuda')` and `GradScaler('cuda')` warn and do nothing, as PyTorch without CUDA; autocast on the CPU raises (no bfloat16)",
+    ('torch', 'distributions'): "draws come from maxine's generator, so the numbers differ from PyTorch's for the same seed",
     ('torch.nn', 'Linear'): "also shows its weight as `w`, (in_features, out_features), and its bias as `b`: views of `weight` and `bias`",
     ('torch.nn', 'MaxPool2d'): "`ceil_mode=True` and `return_indices=True` are not supported (a clear error)",
     ('torch.nn', 'AvgPool2d'): "`ceil_mode`, `count_include_pad=False` and `divisor_override` are not supported (a clear error)",
