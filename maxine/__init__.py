@@ -49,7 +49,7 @@ from maxine.pointwise import (arcsin, arccos, arctan, arcsinh, arccosh, arctanh,
     fill_, zero_, copy_)
 from maxine.reduction import (MinMax, sum, mean, prod, max, min, amax, amin, argmax, argmin, all, any, count_nonzero,
     var, std, var_mean, std_mean, logsumexp, softmax, log_softmax, cumsum, cumprod, sort, argsort, topk)
-from maxine.shape import (swapaxes, swapdims, moveaxis, concat, concatenate, reshape, view, view_as, reshape_as,
+from maxine.shape import (swapaxes, swapdims, moveaxis, concat, concatenate, reshape, view, view_as, reshape_as, ravel,
     flatten, unflatten, squeeze, unsqueeze, permute, transpose, t, movedim, expand, expand_as, broadcast_to,
     broadcast_tensors, repeat, tile, repeat_interleave, flip, fliplr, flipud, roll, cat, stack, hstack, vstack, split,
     chunk, unbind, narrow, tril, triu, diagonal, diag, unfold, contiguous)

@@ -995,6 +995,11 @@ def _type(self, dtype=None, non_blocking=False):
         dtype = _TYPED_TENSOR_CLASSES[dtype.rpartition('.')[2]]
     return self.to(dtype.dtype if isinstance(dtype, _TypedTensorClass) else dtype)
 
+@tensor_method('type_as')
+def _type_as(self, other):
+    "This tensor in the dtype of `other`"
+    return self.to(other.dtype)
+
 @tensor_method('cpu')
 def _cpu(self):
     "This tensor (maxine's tensors are always on the CPU)"

@@ -166,3 +166,10 @@ def test_shape_errors():
     with pytest.raises(RuntimeError, match='sum exactly'): x.split([1, 1], 1)
     with pytest.raises(IndexError, match='Dimension out of range'): x.unsqueeze(3)
     with pytest.raises(RuntimeError, match='exceeds dimension size'): x.narrow(1, 2, 2)
+
+
+def test_ravel_and_type_as_like_torch():
+    x = np.arange(6.).reshape(2, 3)
+    check_against_torch(lambda t: t.t().ravel(), x)
+    for lib in (maxine, torch):
+        assert lib.tensor(x).type_as(lib.tensor([1])).dtype == lib.int64
