@@ -38,7 +38,12 @@ class Index(Function):
     @staticmethod
     def forward(ctx, x, key):
         ctx.shape, ctx.key = x.shape, key
-        return x._array[key]
+        try: return x._array[key]
+        except IndexError as e:
+            if x.ndim == 0 and 'too many indices' in str(e):
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python to convert a 0-dim "
+                                 "tensor to a number") from None
+            raise IndexError(f"index {key!r} is out of range for a tensor of shape {tuple(x.shape)}: {e}") from None
     @staticmethod
     def backward(ctx, grad): return AddAt.apply(grad, ctx.shape, ctx.key), None
 
