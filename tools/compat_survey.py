@@ -90,6 +90,10 @@ PROGRAMS = [
     program(M, 'tutorial-contents/501_why_torch_dynamic_graph.py'),
     program(M, 'tutorial-contents/503_dropout.py'),
     program(M, 'tutorial-contents/504_batch_normalization.py'),
+    program(L, '01-Linear Regression/Linear_Regression.py'),
+    program(L, '03-Neural Network/neural_network.py', [('num_epochs = 50', 'num_epochs = 1')], data='fashion'),
+    program(L, '08-AutoEncoder/conv_autoencoder.py', [('num_epochs = 100', 'num_epochs = 1')], data='mnist',
+            note='calls .cuda() without asking whether CUDA is there'),
     program(L, '06-Natural Language Process/N-Gram.py'),
     program(L, '06-Natural Language Process/bag-of-word.py'),
     program(L, '06-Natural Language Process/seq-lstm.py'),
@@ -127,6 +131,7 @@ def gather(mirror, out):
             if old not in source: raise ValueError(f"{p['path']}: the edit {old!r} matches nothing")
             source = source.replace(old, new)
         name = name_of(p)
+        if p['note']: source = f"# {p['note']}\n" + source
         (out / name).write_text(source)
         extra = out / (name + '.files'); extra.mkdir(exist_ok=True)
         for f in p['files']:
@@ -149,22 +154,25 @@ def with_maxine_imports(source):
 
 
 MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']
+DATASETS = {'mnist': ('MNIST', 'MAXINE_DATA'), 'fashion': ('FashionMNIST', 'FASHION_MNIST')}   # torchvision's folder, where the files are
 
-def prepare(folder, entry, workdir, mnist, rewrite):
+def prepare(folder, entry, workdir, rewrite):
     "A fresh folder with the program's files (their imports changed too, for maxine), and MNIST where torchvision looks"
     shutil.copytree(folder / (entry['name'] + '.files'), workdir, dirs_exist_ok=True)
     if rewrite:
         for module in workdir.glob('*.py'): module.write_text(with_maxine_imports(module.read_text()))
-    if entry['data'] == 'mnist':
-        if not mnist: return "needs MNIST (set MAXINE_DATA)"
+    if entry['data'] in DATASETS:
+        subfolder, variable = DATASETS[entry['data']]
+        files = os.environ.get(variable)
+        if not files: return f"needs {subfolder} (set {variable} to a folder with its four .gz files)"
         source = (folder / entry['name']).read_text()
         roots = set(re.findall(r"""['"]([./A-Za-z0-9_-]*(?:data|mnist)[./A-Za-z0-9_-]*)['"]""", source, re.I)) | {'data', 'mnist'}
         for root in roots:
-            raw = (workdir / root).resolve() / 'MNIST' / 'raw'
+            raw = (workdir / root).resolve() / subfolder / 'raw'
             if not str(raw).startswith(str(workdir.resolve().parents[2])): continue     # stay inside the run's folder
             raw.mkdir(parents=True, exist_ok=True)
             for f in MNIST_FILES:
-                if not (raw / f).exists(): (raw / f).write_bytes(gzip.decompress((Path(mnist) / (f + '.gz')).read_bytes()))
+                if not (raw / f).exists(): (raw / f).write_bytes(gzip.decompress((Path(files) / (f + '.gz')).read_bytes()))
     return None
 
 
@@ -195,7 +203,6 @@ def compare(theirs, ours):
 def run(folder, torch_python, only=(), write=False, timeout=600):
     folder = Path(folder)
     manifest = json.loads((folder / 'survey.json').read_text())
-    mnist = os.environ.get('MAXINE_DATA')
     rows, results = [], {}
     for entry in manifest:
         if only and not any(o in entry['name'] for o in only): continue
@@ -204,7 +211,7 @@ def run(folder, torch_python, only=(), write=False, timeout=600):
         for lib, python, text in (('torch', torch_python, source), ('maxine', sys.executable, with_maxine_imports(source))):
             with tempfile.TemporaryDirectory() as tmp:
                 workdir = Path(tmp) / 'a' / 'b' / 'work'; workdir.mkdir(parents=True)   # '../../data' stays inside tmp
-                missing = prepare(folder, entry, workdir, mnist, rewrite=lib == 'maxine')
+                missing = prepare(folder, entry, workdir, rewrite=lib == 'maxine')
                 outcome[lib] = dict(ok=False, error=missing, numbers=[], seconds=0) if missing else run_one(python, text, workdir, timeout)
         results[entry['name']] = outcome
         verdict = compare(outcome['torch'], outcome['maxine'])
