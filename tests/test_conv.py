@@ -191,3 +191,57 @@ def test_max_pool2d_side_by_side_windows_with_ties(kh, kw, h, w, seed):
     assume(h >= kh and w >= kw)
     x = np.random.default_rng(seed).integers(-1, 2, (2, 3, h, w)).astype(np.float64)
     check_against_torch(lambda t: F.max_pool2d(t, (kh, kw)), x, torch_fn=lambda t: TF.max_pool2d(t, (kh, kw)))
+
+
+@pytest.mark.parametrize('stride,padding,output_padding,dilation,groups', [
+    (1, 0, 0, 1, 1), (2, 1, 0, 1, 1), (2, 1, 1, 1, 1), (3, 2, 2, 1, 2), (2, 0, 1, 2, 1), (1, 2, 0, 2, 2), ((2, 1), (1, 0), (1, 0), 1, 1)])
+def test_conv_transpose2d_matches_torch(stride, padding, output_padding, dilation, groups):
+    x, w, b = randn(0, (2, 4, 5, 6)), randn(1, (4, 6 // groups, 3, 2)), randn(2, (6,))
+    check_against_torch(lambda x, w, b: F.conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation), x, w, b,
+                        torch_fn=lambda x, w, b: TF.conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation), atol=1e-9)
+
+
+def test_conv_transpose1d_matches_torch():
+    x, w = randn(0, (2, 4, 7)), randn(1, (4, 3, 3))
+    check_against_torch(lambda x, w: F.conv_transpose1d(x, w, stride=2, padding=1, output_padding=1), x, w,
+                        torch_fn=lambda x, w: TF.conv_transpose1d(x, w, stride=2, padding=1, output_padding=1), atol=1e-9)
+
+
+def test_conv_transpose_modules_match_torch_and_init_like_it():
+    maxine.manual_seed(0)
+    ours = nn.ConvTranspose2d(6, 4, 4, stride=2, padding=1, groups=2, dtype=np.float64)
+    theirs = torch.nn.ConvTranspose2d(6, 4, 4, stride=2, padding=1, groups=2).double()
+    assert tuple(theirs.weight.shape) == ours.weight.shape
+    bound = 1 / np.sqrt(2 * 16)
+    assert np.abs(ours.weight.detach().numpy()).max() <= bound and np.abs(ours.weight.detach().numpy()).max() > 0.8 * bound
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+    x = randn(3, (2, 6, 5, 5))
+    for size in (None, (11, 11)):
+        np.testing.assert_allclose(ours(tensor(x), output_size=size).detach().numpy(),
+                                   theirs(torch.tensor(x), output_size=size).detach().numpy(), rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match='zeros'): nn.ConvTranspose2d(2, 2, 3, padding_mode='reflect')
+    with pytest.raises(ValueError, match='output_padding'): F.conv_transpose2d(tensor(x), ours.weight, stride=1, output_padding=1)
+
+
+@pytest.mark.parametrize('mode,align_corners', [('nearest', None), ('nearest-exact', None), ('bilinear', False),
+                                                ('bilinear', True), ('area', None)])
+@pytest.mark.parametrize('how', [dict(size=(7, 3)), dict(scale_factor=2), dict(scale_factor=(1.5, 0.5)),
+                                 dict(scale_factor=1.7, recompute_scale_factor=True)])
+def test_interpolate_matches_torch(mode, align_corners, how):
+    if mode == 'area' and 'scale_factor' in how and how.get('recompute_scale_factor') is None and how['scale_factor'] != 2:
+        pytest.skip("PyTorch's area mode with a non-integer scale uses the computed size either way")
+    x = randn(0, (2, 3, 5, 4))
+    check_against_torch(lambda x: F.interpolate(x, mode=mode, align_corners=align_corners, **how), x,
+                        torch_fn=lambda x: TF.interpolate(x, mode=mode, align_corners=align_corners, **how), atol=1e-9)
+
+
+@pytest.mark.parametrize('mode', ['nearest', 'linear'])
+def test_interpolate_1d_and_upsample_modules_match_torch(mode):
+    x = randn(1, (2, 3, 6))
+    check_against_torch(lambda x: F.interpolate(x, scale_factor=2.5, mode=mode), x,
+                        torch_fn=lambda x: TF.interpolate(x, scale_factor=2.5, mode=mode), atol=1e-9)
+    y = randn(2, (1, 2, 3, 3))
+    for ours, theirs in ((nn.Upsample(scale_factor=2), torch.nn.Upsample(scale_factor=2)),
+                         (nn.UpsamplingBilinear2d(size=(5, 4)), torch.nn.UpsamplingBilinear2d(size=(5, 4))),
+                         (nn.UpsamplingNearest2d(scale_factor=3), torch.nn.UpsamplingNearest2d(scale_factor=3))):
+        np.testing.assert_allclose(ours(tensor(y)).numpy(), theirs(torch.tensor(y)).numpy(), atol=1e-12)

@@ -101,6 +101,7 @@ PROGRAMS = [
     program(E, 'implementations/gan/gan.py', [('default=200, help="number of epochs', 'default=1, help="number of epochs')], data='mnist'),
     program(E, 'implementations/wgan_gp/wgan_gp.py', [('default=200, help="number of epochs', 'default=1, help="number of epochs')], data='mnist'),
     program(E, 'implementations/lsgan/lsgan.py', [('default=200, help="number of epochs', 'default=1, help="number of epochs')], data='mnist'),
+    program(E, 'implementations/dcgan/dcgan.py', [('default=200, help="number of epochs', 'default=1, help="number of epochs')], data='mnist'),
     program(E, 'implementations/cgan/cgan.py', [('default=200, help="number of epochs', 'default=1, help="number of epochs')], data='mnist'),
 ]
 

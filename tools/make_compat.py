@@ -51,7 +51,8 @@ COVERED = {
     'nn: modules and their bookkeeping': ('torch.nn', '''Module Parameter Linear Identity Sequential ModuleList ModuleDict
         ParameterList ParameterDict Flatten Unflatten Dropout Embedding ReLU GELU SiLU Tanh Sigmoid Softmax
         LogSoftmax LeakyReLU Conv1d Conv2d MaxPool2d AvgPool2d AdaptiveAvgPool2d BatchNorm1d BatchNorm2d LayerNorm
-        GroupNorm RMSNorm ZeroPad2d init utils functional Dropout2d Dropout3d'''),
+        GroupNorm RMSNorm ZeroPad2d init utils functional Dropout2d Dropout3d ConvTranspose1d ConvTranspose2d
+        Upsample UpsamplingNearest2d UpsamplingBilinear2d'''),
     'nn: sequences': ('torch.nn', '''RNN GRU LSTM RNNCell GRUCell LSTMCell MultiheadAttention Transformer TransformerEncoder
         TransformerDecoder TransformerEncoderLayer TransformerDecoderLayer'''),
     'nn.utils.rnn': ('torch.nn.utils.rnn', '''PackedSequence pack_padded_sequence pad_packed_sequence pad_sequence pack_sequence'''),
@@ -61,7 +62,7 @@ COVERED = {
     'nn: losses': ('torch.nn', '''MSELoss L1Loss SmoothL1Loss HuberLoss BCELoss BCEWithLogitsLoss NLLLoss
         CrossEntropyLoss KLDivLoss CosineEmbeddingLoss MarginRankingLoss'''),
     'nn.functional': ('torch.nn.functional', '''linear relu gelu silu leaky_relu elu softplus sigmoid tanh softmax
-        log_softmax dropout one_hot pad embedding conv1d conv2d max_pool2d avg_pool2d adaptive_avg_pool2d batch_norm
+        log_softmax dropout one_hot pad embedding conv1d conv2d conv_transpose1d conv_transpose2d interpolate max_pool2d avg_pool2d adaptive_avg_pool2d batch_norm
         layer_norm group_norm mse_loss l1_loss smooth_l1_loss huber_loss binary_cross_entropy
         binary_cross_entropy_with_logits nll_loss cross_entropy kl_div cosine_embedding_loss normalize
         cosine_similarity'''),

@@ -20,7 +20,8 @@ from .modules.padding import (ConstantPad1d, ConstantPad2d, ZeroPad1d, ZeroPad2d
     ReplicationPad1d, ReplicationPad2d, CircularPad2d)
 from .modules.loss import (MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, NLLLoss,
     CrossEntropyLoss, KLDivLoss, CosineEmbeddingLoss, MarginRankingLoss)
-from .modules.conv import Conv1d, Conv2d
+from .modules.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .modules.upsampling import Upsample, UpsamplingNearest2d, UpsamplingBilinear2d
 from .modules.pooling import MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d
 from .modules.normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm
 from .modules.attention import MultiheadAttention

@@ -19,7 +19,8 @@ from .modules.embedding import embedding, one_hot
 from .modules.padding import pad
 from .modules.loss import (mse_loss, l1_loss, huber_loss, smooth_l1_loss, binary_cross_entropy,
     binary_cross_entropy_with_logits, nll_loss, cross_entropy, kl_div, cosine_embedding_loss, margin_ranking_loss)
-from .modules.conv import conv1d, conv2d
+from .modules.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .modules.upsampling import interpolate
 from .modules.pooling import max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, adaptive_avg_pool2d
 from .modules.normalization import batch_norm, layer_norm, group_norm, rms_norm
 from .modules.attention import scaled_dot_product_attention
