@@ -8,7 +8,7 @@ Docs: https://maxine-dl.github.io/maxine/serialization.html.md"""
 __all__ = ['TEMP_SUFFIX', 'PICKLE_MAGIC', 'atomic_file', 'LoadError', 'UnsafeLoadError', 'save', 'load']
 
 # %% ../nbs/04b_serialization.ipynb #44e24cd8
-import contextlib, glob, hashlib, io, json, os, pickle, struct, tempfile, zipfile
+import codecs, contextlib, copyreg, errno, hashlib, io, json, math, os, pickle, re, stat, struct, tempfile, zipfile
 from collections import OrderedDict
 from pathlib import Path
 from .tensor import Tensor, tensor, as_tensor, xp
@@ -18,22 +18,44 @@ from .nn.modules.module import Parameter
 TEMP_SUFFIX = '.maxine-tmp'
 
 def _temp_files(target):
-    "Temporary files left next to `target` by saves that were interrupted"
-    return glob.glob(os.path.join(glob.escape(str(target.parent)), f".{glob.escape(target.name)}.*{TEMP_SUFFIX}"))
+    "Temporary files of `target` left by saves whose process is gone (a save still running keeps its own)"
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(\d+)\.[A-Za-z0-9_]+{re.escape(TEMP_SUFFIX)}")
+    stale = []
+    for name in os.listdir(target.parent):
+        match = pattern.fullmatch(name)
+        if match and not _process_alive(int(match.group(1))): stale.append(os.path.join(target.parent, name))
+    return stale
+
+def _process_alive(pid):
+    if pid == os.getpid(): return True                 # this process's other threads may be saving
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
 
 def _new_file_mode():
     "The permissions a new file gets (0o666 less the umask)"
     umask = os.umask(0); os.umask(umask)
     return 0o666 & ~umask
 
+def _writable_target(path):
+    "The real file that `path` names, checked to be a regular file (or a new one) that we may write"
+    target = Path(os.path.realpath(os.fspath(path)))
+    if target.is_dir(): raise IsADirectoryError(f"save: {path} is a folder, not a file")
+    if target.exists():
+        if not stat.S_ISREG(target.stat().st_mode):
+            raise OSError(errno.EINVAL, f"save: {path} is not a regular file (a device, pipe or socket); maxine writes "
+                                        f"only to files, and leaves it as it is")
+        if not os.access(target, os.W_OK): raise PermissionError(errno.EACCES, f"save: {path}: Permission denied")
+    return target
+
 @contextlib.contextmanager
 def atomic_file(path):
     "Write to a temporary file, then rename it to `path` (following a symlink) only if the block succeeds"
-    target = Path(os.path.realpath(os.fspath(path)))
+    target = _writable_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_dir(): raise IsADirectoryError(f"save: {path} is a folder, not a file")
     mode = target.stat().st_mode & 0o7777 if target.exists() else _new_file_mode()
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f'.{target.name}.', suffix=TEMP_SUFFIX)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f'.{target.name}.{os.getpid()}.', suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(fd, 'wb') as f:
             yield f
@@ -47,7 +69,7 @@ def atomic_file(path):
     for stale in _temp_files(target):                   # left by earlier saves that were killed
         with contextlib.suppress(OSError): os.unlink(stale)
 
-# %% ../nbs/04b_serialization.ipynb #662b5faa
+# %% ../nbs/04b_serialization.ipynb #293245ae
 PICKLE_MAGIC = b'MAXINE-PICKLE-SHA256 '
 
 class LoadError(RuntimeError): "A file that can't be loaded: missing, damaged, or not a file maxine saves"
@@ -65,7 +87,8 @@ def _tensor_dict(obj, format):
         if not isinstance(value, (Tensor, xp.ndarray)) or as_tensor(value).dtype.kind not in 'biuf':
             raise TypeError(f"save: a {format} file holds tensors only, but '{key}' is a {type(value).__name__}; "
                             f"save other objects to a .pt file")
-        arrays[key] = xp.ascontiguousarray(as_tensor(value)._array)
+        a = as_tensor(value)._array
+        arrays[key] = a if a.flags.c_contiguous else a.copy()          # (ascontiguousarray would make 0-d arrays 1-d)
     return arrays
 
 def _arrays_digest(arrays):
@@ -78,8 +101,11 @@ def _pickle_bytes(obj, protocol):
     return PICKLE_MAGIC + hashlib.sha256(payload).hexdigest().encode() + b'\n' + payload
 
 def _npz_bytes(obj):
+    "NumPy's .npz layout (a zip of `key.npy` members), written member by member, so that any key is allowed"
     buffer = io.BytesIO()
-    xp.savez(buffer, **_tensor_dict(obj, '.npz'))
+    with zipfile.ZipFile(buffer, 'w', zipfile.ZIP_STORED) as z:
+        for key, array in _tensor_dict(obj, '.npz').items():
+            with z.open(key + '.npy', 'w', force_zip64=True) as member: xp.lib.format.write_array(member, array, allow_pickle=False)
     return buffer.getvalue()
 
 def _safetensors_bytes(obj):
@@ -87,6 +113,7 @@ def _safetensors_bytes(obj):
     arrays = _tensor_dict(obj, '.safetensors')
     return safetensors.numpy.save(arrays, metadata={'format': 'pt', 'maxine_sha256': _arrays_digest(arrays)})
 
+# %% ../nbs/04b_serialization.ipynb #e72975a7
 def _python_pickle_only(name, pickle_module):
     "maxine pickles with Python's own `pickle` (checked by its own reader): another pickle module is refused"
     if pickle_module is not None and pickle_module is not pickle:
@@ -104,13 +131,17 @@ def save(obj, f, pickle_module=None, pickle_protocol=pickle.HIGHEST_PROTOCOL, _u
     try:
         with atomic_file(f) as out: out.write(data)
     except OSError as e:
-        raise OSError(e.errno, f"save: could not write {f} ({e.strerror or e}); the previous file, if there was one, "
+        raise type(e)(e.errno, f"save: could not write {f} ({e.strerror or e}); the previous file, if there was one, "
                                f"is unchanged") from e
 
-# %% ../nbs/04b_serialization.ipynb #2e8620c8
+# %% ../nbs/04b_serialization.ipynb #0e63bb21
 _SAFE_GLOBALS = {('collections', 'OrderedDict'): OrderedDict, ('maxine.tensor', 'Tensor'): Tensor,
                  ('maxine.nn.modules.module', 'Parameter'): Parameter, ('maxine.nn', 'Parameter'): Parameter,
-                 ('maxine.nn.parameter', 'Parameter'): Parameter}
+                 ('maxine.nn.parameter', 'Parameter'): Parameter,
+                 # what Python's older pickle protocols (0 to 2) use to rebuild the same objects
+                 ('copyreg', '_reconstructor'): copyreg._reconstructor, ('copyreg', '__newobj__'): copyreg.__newobj__,
+                 ('builtins', 'object'): object, ('_codecs', 'encode'): codecs.encode, ('__builtin__', 'object'): object,
+                 ('copy_reg', '_reconstructor'): copyreg._reconstructor, ('copy_reg', '__newobj__'): copyreg.__newobj__}
 _SAFE_NUMPY = {('numpy', 'ndarray'), ('numpy', 'dtype'), ('numpy._core.multiarray', '_reconstruct'),
                ('numpy.core.multiarray', '_reconstruct'), ('numpy._core.multiarray', 'scalar'),
                ('numpy.core.multiarray', 'scalar'), ('numpy._core.numeric', '_frombuffer'),
@@ -139,32 +170,129 @@ def _unpickle(payload, name, weights_only, pickle_load_args={}):
     except Exception as e:
         raise LoadError(f"load: {name} is damaged or cut short: it is not a complete pickle ({type(e).__name__}: {e})") from None
 
+# %% ../nbs/04b_serialization.ipynb #ed3521fb
+def _memory_limit():
+    "The most bytes a load may decompress: the machine's physical memory"
+    try: return os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES')
+    except (ValueError, OSError, AttributeError): return 1 << 40
+
+def _npy_header(member):
+    "(shape, dtype) from the header of an open .npy member"
+    version = xp.lib.format.read_magic(member)
+    read = xp.lib.format.read_array_header_1_0 if version == (1, 0) else xp.lib.format.read_array_header_2_0
+    shape, _, dtype = read(member)
+    return shape, dtype
+
 def _load_npz(data, name):
     try:
-        with xp.load(io.BytesIO(data), allow_pickle=False) as arrays:
-            return OrderedDict((k, tensor(arrays[k])) for k in arrays.files)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos, total = z.infolist(), 0
+            for info in infos:
+                with z.open(info) as member: shape, dtype = _npy_header(member)
+                if dtype.hasobject: raise LoadError(f"load: {name}: '{info.filename}' holds Python objects, which an .npz of tensors never does")
+                declared = math.prod(shape) * dtype.itemsize
+                if declared > info.file_size: raise ValueError(f"'{info.filename}' declares {declared} bytes but holds {info.file_size}")
+                total += declared
+            if total > _memory_limit():
+                raise LoadError(f"load: {name} declares {total} bytes of arrays, more than this machine's memory: not decompressed")
+            arrays = OrderedDict()
+            for info in infos:
+                with z.open(info) as member: array = xp.lib.format.read_array(member, allow_pickle=False)
+                arrays[info.filename.removesuffix('.npy')] = tensor(array)
+            return arrays
+    except LoadError: raise
     except Exception as e:                 # zipfile, zlib and NumPy each have their own ways of saying "damaged"
         raise LoadError(f"load: {name} is a damaged .npz file ({type(e).__name__}: {e})") from None
 
+_SAFETENSORS_DTYPES = {'F64': xp.float64, 'F32': xp.float32, 'F16': xp.float16, 'I64': xp.int64, 'I32': xp.int32,
+                       'I16': xp.int16, 'I8': xp.int8, 'U8': xp.uint8, 'BOOL': xp.bool_, 'BF16': xp.uint16}
+
+def _widened_bfloat16(bits):
+    "bfloat16 bit patterns (uint16) as float32: the same number, its 16 bits the upper half of a float32's"
+    return (bits.astype(xp.uint32) << 16).view(xp.float32)
+
 def _load_safetensors(data, name):
-    import safetensors.numpy
     try:
         header_size = struct.unpack('<Q', data[:8])[0]
-        metadata = json.loads(data[8:8 + header_size]).get('__metadata__') or {}
-        arrays = safetensors.numpy.load(data)
-    except Exception as e: raise LoadError(f"load: {name} is a damaged .safetensors file ({e})") from None
+        header = json.loads(data[8:8 + header_size])
+        metadata, body, arrays = header.pop('__metadata__', None) or {}, memoryview(data)[8 + header_size:], OrderedDict()
+        for key, entry in header.items():
+            dtype = _SAFETENSORS_DTYPES.get(entry['dtype'])
+            if dtype is None: raise LoadError(f"load: {name}: '{key}' has dtype {entry['dtype']}, which maxine does not read")
+            start, end = entry['data_offsets']
+            if not 0 <= start <= end <= len(body) or end - start != math.prod(entry['shape']) * xp.dtype(dtype).itemsize:
+                raise ValueError(f"'{key}' declares bytes {start} to {end} for shape {entry['shape']}")
+            array = xp.frombuffer(body[start:end], dtype=xp.dtype(dtype).newbyteorder('<')).reshape(entry['shape'])
+            arrays[key] = _widened_bfloat16(array) if entry['dtype'] == 'BF16' else array.astype(dtype)
+    except LoadError: raise
+    except Exception as e: raise LoadError(f"load: {name} is a damaged .safetensors file ({type(e).__name__}: {e})") from None
     expected = metadata.get('maxine_sha256')
     if expected is not None and _arrays_digest(arrays) != expected:
         raise LoadError(f"load: {name} is damaged: its tensors do not match the checksum saved with them")
-    return OrderedDict((k, tensor(arrays[k])) for k in arrays)
+    return OrderedDict((k, tensor(a)) for k, a in arrays.items())
 
 def _is_safetensors(data):
     if len(data) < 10: return False
     header_size = struct.unpack('<Q', data[:8])[0]
     return 8 + header_size <= len(data) and data[8:9] == b'{'
 
+# %% ../nbs/04b_serialization.ipynb #692641c3
+_TORCH_STORAGES = {'DoubleStorage': xp.float64, 'FloatStorage': xp.float32, 'HalfStorage': xp.float16,
+                   'BFloat16Storage': 'bfloat16', 'LongStorage': xp.int64, 'IntStorage': xp.int32, 'ShortStorage': xp.int16,
+                   'CharStorage': xp.int8, 'ByteStorage': xp.uint8, 'BoolStorage': xp.bool_}
+
+def _rebuild_tensor(storage, offset, size, stride, requires_grad=False, backward_hooks=None, metadata=None):
+    "A tensor from PyTorch's pickle: `size` and `stride` (in elements) over the storage, from `offset`"
+    itemsize = storage.itemsize
+    view = xp.lib.stride_tricks.as_strided(storage[offset:], shape=tuple(size), strides=tuple(s * itemsize for s in stride))
+    t = tensor(view.copy())
+    return t.requires_grad_() if requires_grad and t.dtype.kind == 'f' else t
+
+def _rebuild_parameter(data, requires_grad, backward_hooks=None): return Parameter(data, requires_grad=requires_grad)
+
+class _TorchUnpickler(_SafeUnpickler):
+    "Rebuilds a torch.save file's tensors as maxine's, reading each storage from the zip"
+    def __init__(self, file, zipped, prefix, **kwargs):
+        super().__init__(file, **kwargs)
+        self.zipped, self.prefix, self.storages = zipped, prefix, {}
+    def find_class(self, module, name):
+        if (module, name) in (('torch._utils', '_rebuild_tensor_v2'), ('torch._utils', '_rebuild_tensor')): return _rebuild_tensor
+        if (module, name) == ('torch._utils', '_rebuild_parameter'): return _rebuild_parameter
+        if module == 'torch' and name in _TORCH_STORAGES: return _TORCH_STORAGES[name]
+        if (module, name) == ('torch', 'Size'): return tuple
+        return super().find_class(module, name)
+    def persistent_load(self, pid):
+        kind, dtype, key, location, numel = pid
+        if kind != 'storage': raise UnsafeLoadError(f"load: unknown persistent id {kind!r} in a torch.save file")
+        if key not in self.storages:
+            raw = self.zipped.read(f'{self.prefix}data/{key}')
+            if dtype == 'bfloat16': self.storages[key] = _widened_bfloat16(xp.frombuffer(raw, xp.dtype('<u2')))
+            else: self.storages[key] = xp.frombuffer(raw, xp.dtype(dtype).newbyteorder('<')).astype(dtype)
+        return self.storages[key]
+
+def _torch_zip_prefix(z):
+    "The folder of `data.pkl` in a torch.save zip (None if this zip is not one)"
+    pickles = [n for n in z.namelist() if n.endswith('/data.pkl') and n.count('/') == 1]
+    return pickles[0][:-len('data.pkl')] if pickles else None
+
+def _load_torch_zip(data, name, prefix, pickle_load_args):
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        if prefix + 'byteorder' in z.namelist() and z.read(prefix + 'byteorder') != b'little':
+            raise LoadError(f"load: {name} was saved on a big-endian machine, which maxine does not read")
+        try: return _TorchUnpickler(io.BytesIO(z.read(prefix + 'data.pkl')), z, prefix, **pickle_load_args).load()
+        except (UnsafeLoadError, LoadError): raise
+        except Exception as e: raise LoadError(f"load: {name}: a torch.save file maxine could not read ({type(e).__name__}: {e})") from None
+
+_TORCH_LEGACY_MAGIC = 0x1950a86a20f9469cfc6c
+
+def _is_torch_legacy(data):
+    "Does this pickle start with the magic number of PyTorch's format before 1.6?"
+    try: return pickle.Unpickler(io.BytesIO(data)).load() == _TORCH_LEGACY_MAGIC if data[:2] == b'\x80\x02' else False
+    except Exception: return False
+
+# %% ../nbs/04b_serialization.ipynb #3e7a7b60
 def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
-    "Load what `save` wrote (any of its formats, recognised by content); by default only tensors and containers are rebuilt"
+    "Load what `save` (or PyTorch's `torch.save`) wrote, recognised by content; by default only tensors and containers are rebuilt"
     _python_pickle_only('load', pickle_module)
     if mmap not in (None, False, True): raise TypeError(f"load: mmap must be True or False, got {mmap!r}")   # either way, the same tensors
     unknown = set(pickle_load_args) - {'encoding', 'errors', 'fix_imports'}
@@ -179,13 +307,16 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
             raise LoadError(f"load: {name} is damaged: its content does not match the checksum saved with it")
         return _unpickle(payload, name, weights_only, pickle_load_args)
     if data[:2] == b'PK':
-        if b'data.pkl' in data[:4096]:
-            raise LoadError(f"load: {name} was written by PyTorch's torch.save, whose zip format maxine does not read. "
-                            f"In PyTorch, save it as .safetensors (safetensors.torch.save_file(sd, 'model.safetensors')), "
-                            f"which maxine loads; or load it with torch.load and convert the state dict, e.g. "
-                            f"{{k: maxine.tensor(v.numpy()) for k, v in sd.items()}}")
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z: prefix = _torch_zip_prefix(z)
+        except zipfile.BadZipFile: prefix = None
+        if prefix is not None: return _load_torch_zip(data, name, prefix, pickle_load_args)
         return _load_npz(data, name)
     if _is_safetensors(data): return _load_safetensors(data, name)
+    if _is_torch_legacy(data):
+        raise LoadError(f"load: {name} was written in PyTorch's format from before version 1.6, which maxine does not "
+                        f"read. Load it with torch.load and save it again (torch.save writes the newer format), or save "
+                        f"it as .safetensors")
     if data[:1] == b'\x80': return _unpickle(data, name, weights_only, pickle_load_args)   # a pickle saved by maxine before 0.1
     shown = data[:16].decode('ascii', 'replace').encode('unicode_escape').decode()
     raise LoadError(f"load: {name} is not a file saved by maxine (it starts with {shown!r})")
