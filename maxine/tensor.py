@@ -175,20 +175,20 @@ def _wrap(array):
     "A new Tensor around `array` (no copy), outside any graph"
     if type(array) is not xp.ndarray: array = xp.asarray(array)   # NumPy reductions return scalars, not 0-d arrays
     t = object.__new__(Tensor)
-    t._array, t.grad, t._requires_grad, t.grad_fn, t._version_counter = array, None, False, None, [0]
+    t._array, t._grad, t._requires_grad, t.grad_fn, t._version_counter = array, None, False, None, [0]
     return t
 
 # %% ../nbs/00_tensor.ipynb #2707db40
 class Tensor:
     "An array that remembers how it was computed, so that `backward()` can find its gradients"
-    __slots__ = ('_array', 'grad', '_requires_grad', 'grad_fn', '_version_counter', '__dict__', '__weakref__')
+    __slots__ = ('_array', '_grad', '_requires_grad', 'grad_fn', '_version_counter', '__dict__', '__weakref__')
     __array_ufunc__ = None
     _base, _output_nr, _hooks, _retains_grad = None, 0, (), False     # rarely set: see above
 
     def __init__(self, *args, requires_grad=False, dtype=None, device=None):
         if device is not None: check_device(device)
         self._array = _constructed(args, dtype)
-        self.grad, self._requires_grad, self.grad_fn, self._version_counter = None, False, None, [0]
+        self._grad, self._requires_grad, self.grad_fn, self._version_counter = None, False, None, [0]
         if requires_grad: self.requires_grad_()
 
     @property
@@ -200,6 +200,23 @@ class Tensor:
         if not isinstance(value, Tensor):
             raise TypeError(f"data must be set to a Tensor (it replaces this tensor's numbers), got {type(value).__name__}")
         self._array = value._array
+
+    @property
+    def grad(self):
+        "The gradient `backward()` left here (a tensor of this tensor's shape and dtype), or None"
+        return self._grad
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                                   f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size")
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor with dtype "
+                                   f"'{self.dtype}'. The gradient must match the tensor's dtype")
+        self._grad = value
 
     @property
     def requires_grad(self):
@@ -308,7 +325,7 @@ class Tensor:
     def __getstate__(self): return {'data': self._array, 'requires_grad': self.requires_grad}
     def __setstate__(self, state):
         self._array, self._requires_grad = state['data'], state['requires_grad']
-        self.grad, self.grad_fn, self._version_counter = None, None, [0]
+        self._grad, self.grad_fn, self._version_counter = None, None, [0]
 
 # %% ../nbs/00_tensor.ipynb #bf161484
 def tensor(data, requires_grad=False, dtype=None, device=None, pin_memory=False):
@@ -686,7 +703,7 @@ def is_anomaly_enabled():
 def _accumulate(leaf, g, given):
     "Add `g` into `leaf.grad`; the first time, `g` itself becomes `.grad` if no one else can see it"
     if isinstance(g, Tensor):                                      # create_graph: out of place, so it stays recorded
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        leaf._grad = g if leaf._grad is None else leaf._grad + g
         return
     if leaf.grad is not None:
         leaf.grad._array += g
@@ -694,7 +711,7 @@ def _accumulate(leaf, g, given):
     if g.base is not None or not g.flags.writeable or id(g) in given or g.dtype != leaf._array.dtype:
         g = xp.array(g, dtype=leaf._array.dtype)
     given.add(id(g))
-    leaf.grad = _wrap(g)
+    leaf._grad = _wrap(g)
 
 def _release(node):
     "Free what the node saved for backward (the graph's structure stays)"
