@@ -277,3 +277,41 @@ def test_lbfgs_refuses_what_it_cannot_do():
     with pytest.raises(ValueError, match='strong_wolfe'): maxine.optim.LBFGS([p], line_search_fn='armijo')
     with pytest.raises(RuntimeError, match='closure'): maxine.optim.LBFGS([p]).step(None)
     with pytest.raises(ValueError, match='parameter groups'): maxine.optim.LBFGS([{'params': [p]}, {'params': [maxine.tensor([2.], requires_grad=True)]}])
+
+
+SCHEDULES = {
+    'StepLR': lambda S, o: S.StepLR(o, 3, 0.5), 'MultiStepLR': lambda S, o: S.MultiStepLR(o, [2, 5, 5], 0.3),
+    'ConstantLR': lambda S, o: S.ConstantLR(o, 0.5, 4), 'LinearLR': lambda S, o: S.LinearLR(o, 0.2, 0.9, 6),
+    'ExponentialLR': lambda S, o: S.ExponentialLR(o, 0.9), 'PolynomialLR': lambda S, o: S.PolynomialLR(o, 6, 2.),
+    'CosineAnnealingLR': lambda S, o: S.CosineAnnealingLR(o, 4, 0.01), 'MultiplicativeLR': lambda S, o: S.MultiplicativeLR(o, lambda t: 0.95),
+    'LambdaLR': lambda S, o: S.LambdaLR(o, lambda t: 1 / (t + 1)),
+}
+
+
+def scheduled_lrs(lib, makers, steps=12, by_hand_at=None):
+    "The learning rate at each step with the schedulers `makers` on one optimizer (changed by hand at one step)"
+    opt = lib.optim.SGD([lib.tensor([1.], requires_grad=True)], lr=0.2)
+    scheds = [m(lib.optim.lr_scheduler, opt) for m in makers]
+    out = []
+    for step in range(steps):
+        opt.step()
+        for s in scheds: s.step()
+        if step == by_hand_at: opt.param_groups[0]['lr'] *= 10
+        out.append(opt.param_groups[0]['lr'])
+    return out
+
+
+@pytest.mark.parametrize('name', sorted(SCHEDULES))
+def test_each_scheduler_matches_torch_alone_with_another_and_after_a_change_by_hand(name):
+    for makers in ([SCHEDULES[name]], [SCHEDULES[name], SCHEDULES['StepLR']], [SCHEDULES['ExponentialLR'], SCHEDULES[name]]):
+        for by_hand in (None, 4):
+            ours, theirs = (scheduled_lrs(lib, makers, by_hand_at=by_hand) for lib in (maxine, torch))
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12, err_msg=f"{name} {len(makers)} {by_hand}")
+
+
+def test_two_step_schedulers_chain_as_in_torch():
+    makers = [lambda S, o: S.StepLR(o, 1, 0.5)] * 2
+    assert scheduled_lrs(maxine, makers, steps=1) == scheduled_lrs(torch, makers, steps=1) == [0.05]
+    ours = scheduled_lrs(maxine, [lambda S, o: S.ChainedScheduler([S.LinearLR(o, 0.5, 1., 3), S.ExponentialLR(o, 0.9)])])
+    theirs = scheduled_lrs(torch, [lambda S, o: S.ChainedScheduler([S.LinearLR(o, 0.5, 1., 3), S.ExponentialLR(o, 0.9)])])
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)

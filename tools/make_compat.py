@@ -67,8 +67,8 @@ COVERED = {
         binary_cross_entropy_with_logits nll_loss cross_entropy kl_div cosine_embedding_loss normalize
         cosine_similarity'''),
     'optim': ('torch.optim', '''Optimizer SGD Adam AdamW RMSprop Adagrad Adadelta Adamax NAdam RAdam LBFGS lr_scheduler'''),
-    'optim.lr_scheduler': ('torch.optim.lr_scheduler', '''LambdaLR StepLR MultiStepLR ConstantLR LinearLR ExponentialLR
-        PolynomialLR CosineAnnealingLR CosineAnnealingWarmRestarts OneCycleLR SequentialLR ReduceLROnPlateau'''),
+    'optim.lr_scheduler': ('torch.optim.lr_scheduler', '''LambdaLR MultiplicativeLR StepLR MultiStepLR ConstantLR LinearLR ExponentialLR
+        PolynomialLR CosineAnnealingLR CosineAnnealingWarmRestarts OneCycleLR ChainedScheduler SequentialLR ReduceLROnPlateau'''),
     'utils.data': ('torch.utils.data', '''Dataset IterableDataset DataLoader TensorDataset Subset ConcatDataset
         random_split Sampler SequentialSampler RandomSampler SubsetRandomSampler WeightedRandomSampler BatchSampler
         default_collate get_worker_info'''),
