@@ -143,7 +143,7 @@ class accelerator:
 # %% ../nbs/00_tensor.ipynb #82c65e91
 def _as_array(data, dtype=None, copy=True):
     "`data` as an array of the array library: Python numbers and lists of floats become the default float dtype"
-    if type(data) is xp.ndarray and data.dtype.kind in 'biuf':     # the common case, decided quickly
+    if type(data) is xp.ndarray and data.dtype.kind in 'biuf' and data.dtype.isnative:    # the common case, decided quickly
         return xp.array(data, dtype=dtype) if copy else xp.asarray(data, dtype=dtype)
     if isinstance(data, Tensor): data = data._array
     from_array = isinstance(data, (xp.ndarray, xp.generic)) or hasattr(data, '__array__')
@@ -155,6 +155,7 @@ def _as_array(data, dtype=None, copy=True):
         raise TypeError(f"tensor: expected a number, a (nested) list of numbers or an array, got {type(data).__name__} of {arr.dtype}")
     if dtype is None and not from_array and arr.dtype == xp.float64 and _default_dtype != xp.float64:
         arr = arr.astype(_default_dtype)
+    if not arr.dtype.isnative: arr = arr.astype(arr.dtype.newbyteorder('='))    # big-endian data, in this machine's order
     return arr
 
 class ShapeError(RuntimeError, ValueError):

@@ -101,6 +101,11 @@ class Optimizer:
                              f"{[len(g['params']) for g in saved_groups]} parameters, this optimizer has "
                              f"{[len(g['params']) for g in self.param_groups]}")
         params = [p for g in self.param_groups for p in g['params']]
+        for i, s in state_dict['state'].items():                   # each state array must fit its parameter
+            for key, value in s.items():
+                if isinstance(value, xp.ndarray) and value.ndim and value.shape != params[int(i)].shape:
+                    raise ValueError(f"{type(self).__name__}.load_state_dict: state '{key}' of parameter {i} has shape "
+                                     f"{value.shape}, but the parameter has shape {tuple(params[int(i)].shape)}")
         for group, saved in zip(self.param_groups, saved_groups):
             group.update({k: v for k, v in saved.items() if k != 'params'})
         self.state = {params[int(i)]: _copy_state(s) for i, s in state_dict['state'].items()}

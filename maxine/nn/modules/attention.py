@@ -39,6 +39,18 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     return weights @ value
 
 # %% ../../../nbs/07a_attention.ipynb #898f39f1
+def _check_masks(attn_mask, key_padding_mask, L, S, N, heads, unbatched):
+    "The masks' shapes, as PyTorch requires them: attn_mask (L, S) or (N * heads, L, S); key_padding_mask (N, S)"
+    if attn_mask is not None:
+        shape = tuple(as_tensor(attn_mask).shape)
+        expected = (L, S) if len(shape) == 2 else (N * heads, L, S)
+        if shape != expected:
+            raise ShapeError(f"MultiheadAttention: the shape of the {len(shape)}D attn_mask is {shape}, but should be {expected}")
+    if key_padding_mask is not None:
+        shape, expected = tuple(as_tensor(key_padding_mask).shape), ((S,) if unbatched else (N, S))
+        if shape != expected:
+            raise ShapeError(f"MultiheadAttention: key_padding_mask must have shape {expected} (batch, key length), got {shape}")
+
 class MultiheadAttention(Module):
     "Attention with `num_heads` heads over slices of `embed_dim`: PyTorch's weights (`in_proj_weight`, `out_proj`) and masks"
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False, kdim=None,
@@ -70,7 +82,12 @@ class MultiheadAttention(Module):
         elif self.batch_first: query, key, value = (t.transpose(0, 1) for t in (query, key, value))
         if query.ndim != 3 or query.shape[-1] != self.embed_dim:
             raise ShapeError(f"MultiheadAttention: expected query of shape (L, N, {self.embed_dim}), got {tuple(query.shape)}")
+        if key.shape != value.shape:
+            raise ShapeError(f"MultiheadAttention: key shape {tuple(key.shape)} does not match value shape {tuple(value.shape)}")
+        if key.ndim != 3 or key.shape[1] != query.shape[1]:
+            raise ShapeError(f"MultiheadAttention: query and key must hold the same batch, got shapes {tuple(query.shape)} and {tuple(key.shape)}")
         (L, N, E), S = query.shape, key.shape[0]
+        _check_masks(attn_mask, key_padding_mask, L, S, N, self.num_heads, unbatched)
         w, b = self.in_proj_weight, self.in_proj_bias
         q = query @ w[:E].T + (b[:E] if b is not None else 0)
         k = key @ w[E:2 * E].T + (b[E:2 * E] if b is not None else 0)

@@ -20,7 +20,7 @@ class LinearFunction(Function):
     def forward(ctx, input, weight, bias):
         ctx.save_for_backward(input, weight)
         ctx.has_bias = bias is not None
-        rows = input._array.reshape(-1, input.shape[-1])      # (..., in) as one matrix: one product, not one per batch item
+        rows = input._array.reshape(math.prod(input.shape[:-1]), input.shape[-1])   # (..., in) as one matrix: one product
         out = (rows @ weight._array.T).reshape(input.shape[:-1] + (weight.shape[0],))
         if bias is not None: out += bias._array
         return out
@@ -29,7 +29,8 @@ class LinearFunction(Function):
         input, weight = ctx.saved_tensors
         if not is_grad_enabled():            # the usual backward pass: the same products on the arrays, faster
             input, weight, grad = input._array, weight._array, grad._array
-        rows, g_rows = input.reshape(-1, input.shape[-1]), grad.reshape(-1, grad.shape[-1])
+        n = math.prod(input.shape[:-1])
+        rows, g_rows = input.reshape(n, input.shape[-1]), grad.reshape(n, grad.shape[-1])
         grad_input = (g_rows @ weight).reshape(input.shape) if ctx.needs_input_grad[0] else None
         grad_weight = g_rows.T @ rows if ctx.needs_input_grad[1] else None
         grad_bias = g_rows.sum(0) if ctx.has_bias and ctx.needs_input_grad[2] else None
