@@ -33,7 +33,20 @@ class OneCycle(Callback):
     def state_dict(self):
         "Where the schedule is, for a checkpoint"
         return self.scheduler.state_dict() if self.scheduler is not None else None
-    def load_state_dict(self, state): self._resume = state
+    def load_state_dict(self, state):
+        "Continue the schedule from `state` (checked to be one of the same length as this fit's) at the next `before_fit`"
+        if state is not None:
+            if not isinstance(state, dict) or not {'total_steps', 'last_epoch'} <= set(state):
+                raise ValueError(f"the one-cycle schedule's state should be a OneCycleLR state dict (with total_steps "
+                                 f"and last_epoch), got {str(state)[:80]}")
+            per_epoch = len(self.learn.dls.train)
+            total = self.learn.n_epochs * per_epoch
+            if state['total_steps'] != total:
+                raise ValueError(f"its one-cycle schedule was made for {state['total_steps'] / per_epoch:g} epochs "
+                                 f"({state['total_steps']} steps) and this fit asks for {self.learn.n_epochs} ({total} steps). "
+                                 f"A one-cycle schedule cannot be stretched: fit for {state['total_steps'] / per_epoch:g} "
+                                 f"epochs to resume it, or train afresh (resume=False)")
+        self._resume = state
 
 @patch
 def fit_one_cycle(self:Learner, n_epochs, max_lr=None, cbs=(), **kwargs):
@@ -131,7 +144,12 @@ def _check_checkpoint(ckpt, learn, path):
 class Checkpoint(Callback):
     "Save a checkpoint to `path` at the end of every epoch; with `resume=True`, first continue from the one there"
     order = -10
-    def __init__(self, path, resume=False): self.path, self.resume = Path(path), resume
+    def __init__(self, path, resume=False):
+        self.path, self.resume = Path(path), resume
+        if self.path.suffix.lower() in ('.safetensors', '.npz'):
+            raise ValueError(f"Checkpoint({str(path)!r}): a checkpoint holds the optimizer's state, the random generators' "
+                             f"and the callbacks', which {self.path.suffix} files cannot hold: give a .pt file name "
+                             f"(save the model's weights alone as {self.path.suffix} after training)")
 
     def state(self):
         "Everything needed to go on after the current epoch"
@@ -146,16 +164,24 @@ class Checkpoint(Callback):
         if not self.resume or not self.path.exists(): return
         learn, ckpt = self.learn, load(self.path)
         _check_checkpoint(ckpt, learn, self.path)
-        saved_model, saved_opt = learn.model.state_dict(), learn.opt.state_dict()
+        stateful = [cb for cb in learn.cbs if hasattr(cb, 'load_state_dict')]
+        unsaved = [type(cb).__name__ for cb in stateful if type(cb).__name__ not in ckpt['callbacks']]
+        if unsaved:
+            raise ValueError(f"{self.path}: the checkpoint holds no state for {', '.join(unsaved)} (it was saved by a fit "
+                             f"without it); resuming would start it afresh. Resume with the callbacks of the saved fit")
+        generators = _generators(learn)
+        before = (learn.model.state_dict(), learn.opt.state_dict(), {n: g.get_state() for n, g in generators.items()},
+                  [cb.state_dict() for cb in stateful])
         try:
             learn.model.load_state_dict(ckpt['model'])
             if ckpt['opt'] is not None: learn.opt.load_state_dict(ckpt['opt'])
-        except Exception as e:
-            learn.model.load_state_dict(saved_model); learn.opt.load_state_dict(saved_opt)
-            raise RuntimeError(f"{self.path}: the checkpoint does not fit this learner; nothing was changed. {e}") from e
-        for name, g in _generators(learn).items():
-            if name in ckpt['generators']: g.set_state(ckpt['generators'][name])
-        for cb in learn.cbs:
-            state = ckpt['callbacks'].get(type(cb).__name__)
-            if state is not None and hasattr(cb, 'load_state_dict'): cb.load_state_dict(state)
+            for name, g in generators.items():
+                if name in ckpt['generators']: g.set_state(ckpt['generators'][name])
+            for cb in stateful:
+                if ckpt['callbacks'][type(cb).__name__] is not None: cb.load_state_dict(ckpt['callbacks'][type(cb).__name__])
+        except Exception as e:                          # put everything back as it was before raising
+            learn.model.load_state_dict(before[0]); learn.opt.load_state_dict(before[1])
+            for name, g in generators.items(): g.set_state(before[2][name])
+            for cb, state in zip(stateful, before[3]): cb.load_state_dict(state)
+            raise RuntimeError(f"{self.path}: cannot resume from this checkpoint; nothing was changed. {e}") from e
         learn.epochs = range(ckpt['epoch'] + 1, learn.n_epochs)

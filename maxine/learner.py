@@ -146,7 +146,11 @@ class Recorder(Callback):
     def state_dict(self):
         "The history, for a checkpoint"
         return {'losses': list(self.losses), 'lrs': list(self.lrs), 'epochs': [dict(e) for e in self.epochs]}
-    def load_state_dict(self, state): self.losses, self.lrs, self.epochs = state['losses'], state['lrs'], state['epochs']
+    def load_state_dict(self, state):
+        "Take back the history `state_dict` gave"
+        if not isinstance(state, dict) or not all(isinstance(state.get(k), list) for k in ('losses', 'lrs', 'epochs')):
+            raise ValueError(f"the recorder's state should be a dict of three lists, losses, lrs and epochs, got {str(state)[:80]}")
+        self.losses, self.lrs, self.epochs = list(state['losses']), list(state['lrs']), [dict(e) for e in state['epochs']]
 
     def plot_loss(self, ax=None):
         "Training loss per batch, validation loss per epoch"

@@ -66,7 +66,11 @@ def load_names(path=None):
         text = importlib.resources.files('maxine').joinpath('data_files/names.txt').read_bytes()
         if hashlib.sha256(text).hexdigest() != NAMES_SHA256: raise ValueError("maxine's names.txt is damaged: reinstall maxine")
         text = text.decode('utf-8')
-    else: text = Path(path).read_text()
+    else:
+        try: text = Path(path).read_bytes().decode('utf-8')
+        except UnicodeDecodeError as e:
+            raise ValueError(f"{path}: not UTF-8 text (byte {e.start} is {e.object[e.start:e.start + 1].hex()}); "
+                             f"save the names as UTF-8, one per line") from None
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 def shakespeare_folders(root=None):

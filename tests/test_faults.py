@@ -261,3 +261,127 @@ def test_three_of_four_files_names_the_missing_one_and_the_folder(tmp_path, monk
     message = str(err.value)
     assert list(MNIST_MD5)[3] in message and str(folder) in message
     assert 'set MAXINE_DATA' not in message
+
+
+# --- refused as PyTorch refuses, with a message that names what was expected (issue 22) ----------------------------------
+
+def _hooked(result):
+    w = nn.Parameter(maxine.ones(2, 2))
+    w.register_hook(lambda g: result(g))
+    (w * 2).sum().backward()
+
+def _grad_assignment(grad): nn.Parameter(maxine.ones(2, 2)).grad = grad
+
+def _optimizer_state_of_another_shape():
+    small, large = nn.Linear(2, 2), nn.Linear(3, 2)
+    opt = optim.Adam(small.parameters())
+    small(maxine.ones(1, 2)).sum().backward(); opt.step()
+    optim.Adam(large.parameters()).load_state_dict(opt.state_dict())
+
+def _attention(q_len=5, k_len=5, v_len=5, **masks):
+    mha = nn.MultiheadAttention(8, 2)
+    return mha(maxine.zeros(q_len, 2, 8), maxine.zeros(k_len, 2, 8), maxine.zeros(v_len, 2, 8), **masks)
+
+shared = nn.Parameter(maxine.zeros(2))
+REFUSED = {   # case: (what a user does, the exception, words of the message)
+    'hook result of another shape': (lambda: _hooked(lambda g: maxine.ones(3)), RuntimeError, 'has changed the size'),
+    'hook result of another dtype': (lambda: _hooked(lambda g: g.double()), RuntimeError, 'has changed the type'),
+    'integer division by zero': (lambda: maxine.tensor([1, 2]) // 0, RuntimeError, 'ZeroDivisionError'),
+    'non-leaf parameter': (lambda: optim.SGD([shared * 2], lr=0.1), ValueError, "can't optimize a non-leaf Tensor"),
+    'duplicate parameters across groups': (lambda: optim.SGD([{'params': [shared]}, {'params': [shared]}], lr=0.1),
+                                           ValueError, 'appear in more than one parameter group'),
+    '.grad of another shape': (lambda: _grad_assignment(maxine.ones(2)), RuntimeError, "of size '[2]' to a tensor of size '[2, 2]'"),
+    '.grad of another dtype': (lambda: _grad_assignment(maxine.ones(2, 2, dtype=maxine.float64)), RuntimeError, "dtype 'float64'"),
+    '.grad not a tensor': (lambda: _grad_assignment(np.ones((2, 2))), TypeError, 'Tensor'),
+    'RNN h_0 of the wrong shape': (lambda: nn.RNN(3, 4)(maxine.zeros(5, 2, 3), maxine.zeros(1, 3, 4)),
+                                   ValueError, 'h_0 must have shape (1, 2, 4)'),
+    'LSTM c_0 of the wrong shape': (lambda: nn.LSTM(3, 4)(maxine.zeros(5, 2, 3), (maxine.zeros(1, 2, 4), maxine.zeros(2, 2, 4))),
+                                    ValueError, 'c_0 must have shape (1, 2, 4)'),
+    'LSTM over a 0-length sequence': (lambda: nn.LSTM(3, 4)(maxine.zeros(0, 2, 3)), RuntimeError, 'sequence length to be larger than 0'),
+    'attention mask of the wrong shape': (lambda: _attention(attn_mask=maxine.zeros(4, 4)), ValueError, 'attn_mask is (4, 4), but should be (5, 5)'),
+    'key padding mask of the wrong shape': (lambda: _attention(key_padding_mask=maxine.zeros(2, 4, dtype=maxine.bool)),
+                                            ValueError, 'key_padding_mask must have shape (2, 5)'),
+    'keys and values of different lengths': (lambda: _attention(k_len=6), ValueError, 'key shape (6, 2, 8) does not match value shape (5, 2, 8)'),
+    'a batch of examples of different shapes': (lambda: next(iter(maxine.utils.data.DataLoader([maxine.zeros(2), maxine.zeros(3)], batch_size=2))),
+                                                RuntimeError, 'this batch holds shapes (2,), (3,)'),
+    'optimizer state of another shape': (_optimizer_state_of_another_shape, ValueError, "state 'exp_avg' of parameter 0 has shape (2, 2)"),
+    'a checkpoint as .safetensors': (lambda: maxine.callbacks.Checkpoint('run.safetensors'), ValueError, 'give a .pt file name'),
+}
+
+@pytest.mark.parametrize('case', REFUSED)
+def test_refused_with_a_message_that_names_what_was_expected(case):
+    action, error, words = REFUSED[case]
+    with pytest.raises(error) as raised: action()
+    assert words in str(raised.value), str(raised.value)
+
+
+def test_what_pytorch_allows_works():
+    assert nn.Linear(0, 3)(maxine.zeros(2, 0)).tolist() == [[0.0] * 3] * 2            # and its bias alone comes out
+    assert (maxine.tensor(np.arange(3, dtype='>f4')) + 1).tolist() == [1.0, 2.0, 3.0]   # big-endian arrays, native inside
+    opt = optim.SGD([nn.Parameter(maxine.ones(1))], lr=0.1)
+    first, second = optim.lr_scheduler.StepLR(opt, 1, 0.5), optim.lr_scheduler.StepLR(opt, 1, 0.5)
+    opt.step(); first.step(); second.step()
+    assert opt.param_groups[0]['lr'] == pytest.approx(0.025)                           # chained, as in PyTorch
+
+
+def test_a_names_file_that_is_not_utf8_is_named(tmp_path):
+    (tmp_path / 'names.txt').write_bytes('zoë\n'.encode('latin-1'))
+    with pytest.raises(ValueError, match=r'names.txt: not UTF-8 text \(byte 2 is eb\)'): maxine.text.load_names(tmp_path / 'names.txt')
+
+
+def test_an_idx_gzip_that_promises_more_than_it_can_hold_is_refused_before_inflating(tmp_path):
+    liar = tmp_path / 'train-images-idx3-ubyte.gz'
+    liar.write_bytes(gzip.compress(bytes([0, 0, 8, 3]) + b''.join(n.to_bytes(4, 'big') for n in (60000, 280, 280)) + bytes(10**6)))
+    with pytest.raises(ValueError, match='more than a gzip file of'): read_idx(liar)
+
+
+def test_malformed_callback_state_and_a_stretched_schedule_are_refused_by_name(tmp_path):
+    from maxine.callbacks import Checkpoint
+    tiny_learner().fit_one_cycle(2, 1e-2, cbs=[Checkpoint(tmp_path / 'run.pt')])
+    good = load(tmp_path / 'run.pt')
+    cases = [({**good, 'callbacks': {**good['callbacks'], 'Recorder': {}}}, 2, "the recorder's state should be"),
+             ({**good, 'callbacks': {**good['callbacks'], 'OneCycle': 'x'}}, 2, "should be a OneCycleLR state dict"),
+             ({**good, 'callbacks': {'Recorder': good['callbacks']['Recorder']}}, 2, 'holds no state for OneCycle'),
+             (good, 3, 'made for 2 epochs')]                  # a finished 2-epoch run, resumed with 3
+    for ckpt, epochs, words in cases:
+        save(ckpt, tmp_path / 'odd.pt')
+        learn = tiny_learner()
+        before = {k: v.numpy().copy() for k, v in learn.model.state_dict().items()}
+        with pytest.raises((ValueError, RuntimeError)) as raised:
+            learn.fit_one_cycle(epochs, 1e-2, cbs=[Checkpoint(tmp_path / 'odd.pt', resume=True)])
+        assert 'odd.pt' in str(raised.value) and words in str(raised.value), str(raised.value)
+        assert same_arrays(learn.model.state_dict(), before) and learn.recorder.epochs == []
+
+
+def same_arrays(state, arrays): return all(np.array_equal(v.numpy(), arrays[k]) for k, v in state.items())
+
+
+@pytest.mark.parametrize('argv, words', [(['--lr', 'nan'], 'must be a positive number, got nan'),
+                                         (['--epochs', '0'], 'must be a positive number, got 0'),
+                                         (['--root', __file__], 'is a file; give the folder')])
+def test_maxine_train_refuses_bad_values_before_anything_runs(argv, words, capsys):
+    with pytest.raises(SystemExit) as exited: main(argv)
+    assert exited.value.code == 2 and words in capsys.readouterr().err
+
+
+def test_maxine_sample_refuses_a_nan_temperature(capsys):
+    from maxine.cli import sample_main
+    with pytest.raises(SystemExit): sample_main(['model.pt', '--temperature', 'nan'])
+    assert 'must be a positive number, got nan' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize('argv', [['--epochs', '50'], ['--data', 'names', '--model', 'gru', '--steps', '100000']])
+def test_ctrl_c_in_maxine_train_exits_130_and_keeps_the_weights(tmp_path, argv):
+    saved = tmp_path / 'model.pt'
+    run = subprocess.Popen([sys.executable, '-c', 'import sys, maxine.cli; sys.exit(maxine.cli.main())', *argv, '--save', str(saved)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    first_line = run.stdout.readline()                         # training has begun
+    assert first_line.startswith('maxine-train:'), first_line
+    time.sleep(2)
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=60)
+    assert run.returncode == 130, (out, err)
+    assert 'Traceback' not in err and 'stopped (Ctrl-C)' in err, err
+    assert 'saved the weights trained so far' in out
+    kept = load(saved)
+    assert len(kept.get('state_dict', kept)) > 0

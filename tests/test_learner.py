@@ -154,7 +154,7 @@ def test_cli_trains_saves_and_plots(tmp_path, capsys):
     assert set(load(tmp_path / 'w.pkl')) == {'0.weight', '0.bias'}
 
 
-@pytest.mark.parametrize('args,message', [(['--epochs', '0'], 'must be positive'), (['--lr', '-1'], 'must be positive'),
+@pytest.mark.parametrize('args,message', [(['--epochs', '0'], 'must be a positive number'), (['--lr', '-1'], 'must be a positive number'),
                                           (['--bs', 'ten'], "invalid int value"), (['--model', 'resnet'], 'invalid choice'),
                                           (['--data', 'cifar'], 'invalid choice')])
 def test_cli_bad_values_exit_2(args, message, capsys):
