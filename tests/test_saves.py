@@ -142,6 +142,16 @@ def test_a_read_only_checkpoint_is_refused_as_open_refuses_it(tmp_path):
     assert load(path)['w'].tolist() == [1., 1.]
 
 
+def test_save_asks_the_system_whether_this_user_may_write(tmp_path, monkeypatch):
+    "As root the test above is skipped (root may write anything); here the system says no, as it would to a user"
+    path = tmp_path / 'ro.pt'
+    save({'w': maxine.ones(2)}, path)
+    real_access = os.access
+    monkeypatch.setattr(os, 'access', lambda p, mode, **kw: False if str(p) == str(path) and mode & os.W_OK else real_access(p, mode, **kw))
+    with pytest.raises(PermissionError, match='ro.pt'): save({'w': maxine.zeros(2)}, path)
+    assert load(path)['w'].tolist() == [1., 1.]
+
+
 def test_concurrent_saves_to_one_path_all_succeed(tmp_path):
     path, errors = tmp_path / 'm.pt', []
     def saver(k):
