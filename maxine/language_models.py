@@ -121,6 +121,8 @@ def plot_history(history, ax=None, title=None):
 # %% ../nbs/08_language_models.ipynb #b3bd8969
 def sample(model, idx, max_new_tokens, temperature=1.0, top_k=None, stop_id=None, generator=None):
     "Continue each row of `idx` (batch, time) by `max_new_tokens` characters drawn from `model`'s predictions"
+    if not temperature > 0: raise ValueError(f"sample: temperature must be > 0 (it divides the logits), got {temperature}")
+    if top_k is not None and top_k < 1: raise ValueError(f"sample: top_k must be at least 1, got {top_k}")
     idx = as_tensor(idx)
     was_training = model.training
     model.eval()

@@ -28,9 +28,18 @@ def test_random_samplers_are_permutations_and_draws_of_the_right_size():
     g = maxine.Generator().manual_seed(0)
     perm = list(mud.RandomSampler(range(20), generator=g))
     assert sorted(perm) == list(range(20))
-    draws = list(mud.RandomSampler(range(5), replacement=True, num_samples=50, generator=g))
-    assert len(draws) == 50 and set(draws) <= set(range(5))
+    draws = list(mud.RandomSampler(range(5), replacement=True, num_samples=5000, generator=g))
+    counts = np.bincount(draws, minlength=5)
+    assert len(draws) == 5000 and set(draws) <= set(range(5)) and len(counts) == 5
+    assert np.abs(counts / 5000 - 0.2).max() < 0.03      # uniform: each index about 1000 times (sd 28)
     assert len(mud.RandomSampler(range(5), num_samples=12)) == len(tud.RandomSampler(range(5), num_samples=12)) == 12
+    for n_samples in (3, 5, 12, 15):                 # without replacement: whole permutations, then part of one more
+        drawn = list(mud.RandomSampler(range(5), num_samples=n_samples, generator=g))
+        assert len(drawn) == n_samples
+        for start in range(0, n_samples - n_samples % 5, 5): assert sorted(drawn[start:start + 5]) == list(range(5))
+        assert len(set(drawn[n_samples - n_samples % 5:])) == n_samples % 5          # the last part repeats nothing
+        counts = np.bincount(drawn, minlength=5)
+        assert counts.sum() == n_samples and counts.max() - counts.min() <= 1
     subset = list(mud.SubsetRandomSampler([3, 5, 9], generator=g))
     assert sorted(subset) == [3, 5, 9]
     weighted = list(mud.WeightedRandomSampler([0., 1., 0., 3.], 400, replacement=True, generator=g))

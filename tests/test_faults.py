@@ -182,19 +182,48 @@ def test_a_malformed_checkpoint_changes_nothing(tmp_path):
 
 # --- training that diverges ---------------------------------------------------------------------------------------------
 
-def test_a_nan_pixel_stops_training_with_finite_weights():
+class WeightsAtEachEpoch(maxine.learner.Callback):
+    "Copies of the weights as each epoch begins: what TerminateOnNaN must put back when that epoch diverges"
+    order = -100
+    def before_fit(self): self.copies = []
+    def before_epoch(self): self.copies.append({k: v.numpy().copy() for k, v in self.learn.model.state_dict().items()})
+
+
+class NanGradient(maxine.learner.Callback):
+    "A NaN in the first weight's gradient at epoch `epoch`, batch `batch`, after some ordinary steps of that epoch"
+    order = 1
+    def __init__(self, epoch, batch): self.epoch, self.batch = epoch, batch
+    def after_backward(self):
+        if (self.learn.epoch, self.learn.iter) == (self.epoch, self.batch):
+            next(self.learn.model.parameters()).grad._array[0, 0] = np.nan
+
+
+def assert_restored(learn, expected):
+    for k, v in learn.model.state_dict().items(): np.testing.assert_array_equal(v.numpy(), expected[k], err_msg=k)
+
+
+def test_a_nan_gradient_puts_back_the_weights_of_the_start_of_that_epoch():
+    learn, copies = tiny_learner(), WeightsAtEachEpoch()
+    with pytest.raises(TrainingDiverged, match=r'epoch 1, batch 3: the gradient of 0.weight'):
+        learn.fit(3, cbs=[copies, NanGradient(1, 3)])
+    assert len(copies.copies) == 2
+    assert not all(np.array_equal(copies.copies[0][k], copies.copies[1][k]) for k in copies.copies[0])  # epoch 0 trained
+    assert_restored(learn, copies.copies[1])             # not the weights after epoch 1's batches 0 to 2
+
+
+def test_a_nan_pixel_stops_training_with_the_weights_it_started_with():
     x = np.random.default_rng(0).standard_normal((64, 4)).astype(np.float32)
     x[13, 2] = np.nan
-    learn = tiny_learner(x)
-    with pytest.raises(TrainingDiverged, match=r'epoch 0, batch \d+: the loss became nan'): learn.fit(2)
-    assert all(np.isfinite(p.detach().numpy()).all() for p in learn.model.parameters())
+    learn, copies = tiny_learner(x), WeightsAtEachEpoch()
+    with pytest.raises(TrainingDiverged, match=r'epoch 0, batch \d+: the loss became nan'): learn.fit(2, cbs=[copies])
+    assert_restored(learn, copies.copies[0])
 
 
-def test_a_huge_learning_rate_stops_training_with_finite_weights():
-    learn = tiny_learner(lr=1e12)
-    with pytest.raises(TrainingDiverged) as err: learn.fit(3)
-    assert 'epoch' in str(err.value) and 'batch' in str(err.value)
-    assert all(np.isfinite(p.detach().numpy()).all() for p in learn.model.parameters())
+def test_a_huge_learning_rate_stops_training_with_the_last_finite_weights():
+    learn, copies = tiny_learner(lr=1e12), WeightsAtEachEpoch()
+    with pytest.raises(TrainingDiverged, match=r'epoch (\d+), batch \d+') as err: learn.fit(3, cbs=[copies])
+    epoch = int(str(err.value).split('epoch ')[1].split(',')[0])
+    assert_restored(learn, copies.copies[epoch])
 
 
 def test_maxine_train_never_saves_what_diverged(tmp_path, capsys):

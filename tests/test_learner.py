@@ -79,7 +79,17 @@ def test_early_stopping():
         def after_epoch(self): self.learn.recorder.epochs[-1]['valid_loss'] = float(self.learn.epoch)
     learn = tiny_learner()
     learn.fit(10, cbs=[WorseEachEpoch(), EarlyStopping(patience=2)])
-    assert len(learn.recorder.epochs) == 3
+    assert [e['epoch'] for e in learn.recorder.epochs] == [0, 1, 2]     # best at 0, no better for 2 epochs: stop
+    class BetterUntil4(Callback):
+        order = 55
+        def after_epoch(self): self.learn.recorder.epochs[-1]['valid_loss'] = float(abs(self.learn.epoch - 4))
+    for patience, epochs in ((1, 6), (3, 8), (10, 10)):              # the best is epoch 4; then `patience` epochs more
+        learn = tiny_learner()
+        learn.fit(10, cbs=[BetterUntil4(), EarlyStopping(patience=patience)])
+        assert len(learn.recorder.epochs) == epochs, (patience, len(learn.recorder.epochs))
+    learn = tiny_learner()
+    learn.fit(10, cbs=[BetterUntil4(), EarlyStopping(monitor='valid_loss', mode='max', patience=1)])
+    assert len(learn.recorder.epochs) == 2                             # 'max': epoch 1 (3.0) is worse than epoch 0 (4.0)
 
 
 def test_lr_find_restores_model_and_suggests():
@@ -196,3 +206,20 @@ def test_models_of_the_command():
         assert model(x).shape == (2, 10)
         assert sum(p.numel() for p in model.parameters()) == n_weights, name
     with pytest.raises(ValueError, match="expected 'linear', 'mlp' or 'cnn'"): make_model('resnet', 10)
+
+
+def test_recorded_validation_loss_and_accuracy_are_those_of_the_whole_validation_set():
+    "Batches of 8, 8 and 3: each batch's mean weighted by its size, so the last, short batch counts for 3 items"
+    r = np.random.default_rng(1)
+    x = r.standard_normal((67, 4)).astype(np.float32)
+    y = (x[:, 0] > 0.3).astype(np.int64)
+    dls = DataLoaders.from_datasets(TensorDataset(x[:48], y[:48]), TensorDataset(x[48:], y[48:]), batch_size=8, seed=0)
+    maxine.manual_seed(0)
+    learn = Learner(nn.Sequential(nn.Linear(4, 2)), dls, opt_func=optim.SGD, lr=0.1, quiet=True)
+    learn.fit(2)
+    learn.model.eval()
+    with maxine.no_grad(): preds = learn.model(tensor(x[48:]))
+    row = learn.recorder.epochs[-1]
+    assert row['valid_loss'] == pytest.approx(nn.functional.cross_entropy(preds, tensor(y[48:])).item(), rel=1e-6)
+    assert row['accuracy'] == pytest.approx(float((preds.numpy().argmax(1) == y[48:]).mean()), rel=1e-6)
+    assert len(learn.recorder.losses) == 2 * 6 and row['epoch'] == 1

@@ -315,3 +315,17 @@ def test_two_step_schedulers_chain_as_in_torch():
     ours = scheduled_lrs(maxine, [lambda S, o: S.ChainedScheduler([S.LinearLR(o, 0.5, 1., 3), S.ExponentialLR(o, 0.9)])])
     theirs = scheduled_lrs(torch, [lambda S, o: S.ChainedScheduler([S.LinearLR(o, 0.5, 1., 3), S.ExponentialLR(o, 0.9)])])
     np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+@pytest.mark.parametrize('name', sorted(SCHEDULES))
+def test_step_with_an_epoch_jumps_there_as_in_torch(name):
+    "The deprecated `step(epoch)` sets the rate from the schedule's closed form, in any order of epochs"
+    import warnings
+    rates = {}
+    for lib in (maxine, torch):
+        opt = lib.optim.SGD([lib.tensor([1.], requires_grad=True)], lr=0.2)
+        sched = SCHEDULES[name](lib.optim.lr_scheduler, opt)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            rates[lib.__name__] = [(sched.step(epoch), opt.param_groups[0]['lr'])[1] for epoch in (3, 1, 7, 2, 12, 0)]
+    np.testing.assert_allclose(rates['maxine'], rates['torch'], rtol=1e-12, err_msg=name)

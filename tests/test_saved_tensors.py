@@ -93,3 +93,18 @@ def test_unary_ops_save_what_torch_saves(name, change):
 @pytest.mark.parametrize('name', sorted(BINARY))
 def test_binary_ops_save_what_torch_saves(name, change):
     check(BINARY[name], change, 2)
+
+
+@pytest.mark.parametrize('change', ['optimizer step', 'setitem', 'add_'])
+def test_a_change_in_place_after_the_forward_pass_is_refused_at_backward_as_in_torch(change):
+    "Each in-place change counts on the tensor's version, which backward checks against the one it saved"
+    for lib in (maxine, torch):
+        w = lib.nn.Parameter(lib.ones(3))
+        loss = (w * w).sum()                                   # saves w (version 0)
+        with lib.no_grad():
+            if change == 'optimizer step':
+                w.grad = lib.ones(3); lib.optim.SGD([w], lr=0.1).step()
+            elif change == 'setitem': w[0] = 5.
+            else: w.add_(1.)
+        assert w._version == 1, (lib.__name__, change)
+        with pytest.raises(RuntimeError, match='modified by an inplace operation'): loss.backward()

@@ -76,12 +76,13 @@ class MultiplicativeLR(LRScheduler):
     "lr = lr * lr_lambda(t) at each step after the first"
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         self.lr_lambdas = lr_lambda if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * len(optimizer.param_groups)
+        self._initial = True                                  # the constructor's step keeps the rate as it is
         super().__init__(optimizer, last_epoch)
+        self._initial = False
     def get_lr(self):
-        t = self.last_epoch
-        return [group['lr'] * (f(t) if t > 0 else 1) for group, f in zip(self.optimizer.param_groups, self.lr_lambdas)]
-    def _closed_form_lr(self):
-        return [base * math.prod(f(s) for s in range(1, self.last_epoch + 1)) for base, f in zip(self.base_lrs, self.lr_lambdas)]
+        if self._initial: return [group['lr'] for group in self.optimizer.param_groups]
+        return [group['lr'] * f(self.last_epoch) for group, f in zip(self.optimizer.param_groups, self.lr_lambdas)]
+    _closed_form_lr = get_lr     # PyTorch has no formula for it: step(epoch) multiplies the current rate by lr_lambda(epoch)
 
 class StepLR(LRScheduler):
     "lr = base_lr * gamma ** (t // step_size)"
