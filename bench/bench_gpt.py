@@ -2,11 +2,14 @@
 maxine beside the same network in PyTorch: same weights, same batches, AdamW; then the peak memory of 200 steps of each,
 in fresh processes.
 
-    MAXINE_DATA=../shared/data/mnist python bench/bench_gpt.py [--steps N]
+    MAXINE_DATA=../shared/data/mnist python bench/bench_gpt.py [--steps N] [--rounds 3]
+
+The two libraries take turns, `--steps` steps each, for `--rounds` rounds (training on from round to round); the
+median is reported, in CPU time and wall time.
 """
-import argparse, json, resource, subprocess, sys, time
+import argparse, json, resource, subprocess, sys
+from common import machine_line, interleaved, torch_with_threads
 import numpy as np
-from common import machine_line
 
 def batches(n, seed=0):
     "n batches of (x, y) int64 arrays from the training part of Tiny Shakespeare, as the Transformer trains on"
@@ -31,7 +34,8 @@ def maxine_model(vocab_size, cfg):
 
 def torch_twin(model, cfg):
     "The same Transformer in PyTorch (the same module names), with maxine's weights"
-    import torch, torch.nn as nn, torch.nn.functional as F
+    torch = torch_with_threads()
+    import torch.nn as nn, torch.nn.functional as F
     class Attention(nn.Module):
         def __init__(self, C, H):
             super().__init__(); self.n_head = H
@@ -77,7 +81,7 @@ def maxine_step_function(model):
 
 def torch_step_function(twin):
     "The same step in PyTorch"
-    import torch
+    torch = torch_with_threads()
     opt = torch.optim.AdamW(twin.parameters(), lr=1e-3, betas=(0.9, 0.99), weight_decay=0.1)
     def step(x, y):
         logits = twin(torch.from_numpy(x))
@@ -94,7 +98,7 @@ def child(lib, steps):
     for x, y in data: step(x, y)
     print(json.dumps({'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
-def main(steps=30):
+def main(steps=30, rounds=3):
     # memory first: a child starts with the high-water mark of its parent at the fork (Linux keeps it across exec),
     # so the children are started while this process is still small
     memory = {lib: json.loads(subprocess.run([sys.executable, __file__, '--child', lib, '--steps', '200'], capture_output=True,
@@ -105,20 +109,23 @@ def main(steps=30):
     maxine_step = maxine_step_function(model)
     first = [(maxine_step(x, y), torch_step(x, y)) for x, y in data[:3]]           # warm-up; the same losses
     assert abs(first[0][0] - first[0][1]) < 1e-4, first
-    times = {}
-    for name, step in (('maxine', maxine_step), ('torch', torch_step)):
-        start = time.perf_counter()
-        for x, y in data[3:]: step(x, y)
-        times[name] = (time.perf_counter() - start) / steps * 1000
+    def steps_of(step):
+        def run():
+            for x, y in data[3:]: step(x, y)
+        return run
+    (mw, mc), (tw, tc) = (tuple(t / steps * 1000 for t in times) for times in
+                          interleaved({'maxine': steps_of(maxine_step), 'torch': steps_of(torch_step)}, rounds).values())
     print(machine_line() + "\n")
     print("| Tiny Shakespeare Transformer (0.8 M weights), batch 12 x 64 | maxine | PyTorch | maxine / PyTorch |")
     print("|---|---:|---:|---:|")
-    print(f"| one training step, ms | {times['maxine']:.1f} | {times['torch']:.1f} | {times['maxine'] / times['torch']:.2f} |")
+    print(f"| one training step, ms (CPU) | {mc:.1f} | {tc:.1f} | {mc / tc:.2f} |")
+    print(f"| one training step, ms (wall) | {mw:.1f} | {tw:.1f} | {mw / tw:.2f} |")
     print(f"| peak RSS of 200 steps, MB | {memory['maxine']:.0f} | {memory['torch']:.0f} | {memory['maxine'] / memory['torch']:.2f} |")
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--steps', type=int, default=30)
+    p.add_argument('--rounds', type=int, default=3)
     p.add_argument('--child', choices=['maxine', 'torch'])
     a = p.parse_args()
-    child(a.child, a.steps) if a.child else main(a.steps)
+    child(a.child, a.steps) if a.child else main(a.steps, a.rounds)

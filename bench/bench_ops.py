@@ -1,14 +1,15 @@
 """Per-op cost of maxine beside PyTorch: forward + backward, gradient tracking on, same inputs, same run.
 
-    python bench/bench_ops.py [--repeat 7]
+    python bench/bench_ops.py [--rounds 9]
 
-Prints a Markdown table of microseconds per op (median over repeats), the ratio maxine / PyTorch, and the NumPy
-floor: the same arithmetic written directly in NumPy, which no NumPy-based framework can beat."""
-import argparse, statistics, timeit
+Prints a Markdown table of microseconds per op: CPU time (the median over rounds in which maxine, PyTorch and the
+NumPy floor take turns), wall time beside it, and the ratio maxine / PyTorch of CPU times. The NumPy floor is the same
+arithmetic written directly in NumPy, which no NumPy-based framework can beat."""
+import argparse, time, timeit
+from common import machine_line, interleaved, torch_with_threads
 import numpy as np
-import torch
 import maxine
-from common import machine_line
+torch = torch_with_threads()
 
 ROWS = np.random.default_rng(1).integers(0, 1000, 64)     # rows picked by the indexing case (some repeat)
 
@@ -56,21 +57,30 @@ def step_fn(lib, shapes, op):
         op(*inputs).backward(upstream)
     return step
 
-def time_us(fn, repeat):
-    number = max(1, int(0.2 / max(timeit.timeit(fn, number=3) / 3, 1e-7)))   # about 0.2 s per repeat
-    return statistics.median(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e6
+def repeated(fn):
+    """`fn` called enough times in a row to take about 0.05 s, and how many times that is (after 0.3 s of warm-up:
+    PyTorch's first thousand small ops run ten times slower than the rest)"""
+    warm = time.perf_counter() + 0.3
+    while time.perf_counter() < warm: fn()
+    number = max(1, int(0.05 / max(timeit.timeit(fn, number=20) / 20, 1e-7)))
+    def run():
+        for _ in range(number): fn()
+    return run, number
 
-def main(repeat=7):
+def main(rounds=9):
     print(machine_line() + "\n")
-    print("| op (forward + backward) | maxine µs | PyTorch µs | maxine / PyTorch | NumPy floor µs |")
-    print("|---|---:|---:|---:|---:|")
+    print("| op (forward + backward) | maxine µs (CPU) | PyTorch µs (CPU) | maxine / PyTorch | NumPy floor µs (CPU) | wall µs: maxine, PyTorch |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, (shapes, op, op_np) in cases().items():
-        m = time_us(step_fn('maxine', shapes, op), repeat)
-        t = time_us(step_fn('torch', shapes, op), repeat)
-        floor = time_us(numpy_fn(shapes, op, op_np), repeat)
-        print(f"| {name} | {m:.1f} | {t:.1f} | {m / t:.2f} | {floor:.1f} |")
+        fns, numbers = {}, {}
+        for who, fn in (('maxine', step_fn('maxine', shapes, op)), ('torch', step_fn('torch', shapes, op)),
+                        ('numpy', numpy_fn(shapes, op, op_np))):
+            fns[who], numbers[who] = repeated(fn)
+        times = {who: tuple(t / numbers[who] * 1e6 for t in wall_cpu) for who, wall_cpu in interleaved(fns, rounds).items()}
+        (mw, mc), (tw, tc), (_, fc) = times['maxine'], times['torch'], times['numpy']
+        print(f"| {name} | {mc:.1f} | {tc:.1f} | {mc / tc:.2f} | {fc:.1f} | {mw:.1f}, {tw:.1f} |")
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--repeat', type=int, default=7, help='timing repeats; the median is reported')
-    main(parser.parse_args().repeat)
+    parser.add_argument('--rounds', type=int, default=9, help='rounds of turns; the median is reported')
+    main(parser.parse_args().rounds)

@@ -10,7 +10,9 @@ import torch
 import maxine
 from common import machine_line, torch_twin
 from maxine.learner import Learner
-from maxine.cli import make_model, make_dls, OPTIMIZERS
+from maxine.data import image_dls
+from maxine.models import image_model
+from maxine.cli import OPTIMIZERS
 
 def train_torch(model, dls, epochs, lr):
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
@@ -31,14 +33,14 @@ def train_torch(model, dls, epochs, lr):
 
 def main(epochs=10, lr=2e-3, seed=0):
     maxine.manual_seed(seed)
-    dls, n_classes, _ = make_dls('mnist', 64, seed)
-    model = make_model('mlp', n_classes)
+    dls, n_classes, _ = image_dls('mnist', 64, seed)
+    model = image_model('mlp', n_classes)
     twin = torch_twin(model)
     learn = Learner(model, dls, opt_func=OPTIMIZERS['adamw'], lr=lr, quiet=True)
     start = time.perf_counter(); learn.fit_one_cycle(epochs, lr); m_seconds = (time.perf_counter() - start) / epochs
     m_acc = learn.recorder.epochs[-1]['accuracy']
     torch.manual_seed(seed)
-    dls_t, _, _ = make_dls('mnist', 64, seed)                 # same seed: the same batches in the same order
+    dls_t, _, _ = image_dls('mnist', 64, seed)                 # same seed: the same batches in the same order
     t_acc, t_seconds = train_torch(twin, dls_t, epochs, lr)
     print(machine_line() + "\n")
     print(f"| {epochs} epochs, MNIST MLP | test accuracy | seconds per epoch |")

@@ -1,4 +1,4 @@
-"""`maxine.amp`: PyTorch's `autocast` and `GradScaler`, for programs that train in half precision on a GPU; on maxine's CPU they do what PyTorch's do without CUDA.
+"""`maxine.amp`: PyTorch's `autocast` and `GradScaler`, for programs that train in half precision, and `maxine.cuda.amp`, their older names.
 
 Docs: https://maxine-dl.github.io/maxine/amp.html.md"""
 

@@ -6,8 +6,9 @@ Docs: https://maxine-dl.github.io/maxine/datasets.html.md"""
 
 # %% auto #0
 __all__ = ['GZIP_MAX_RATIO', 'MNIST_FILES', 'MNIST_MD5', 'MNIST_CONTENT_SHA256', 'MNIST_MIRRORS', 'MNIST_MEAN', 'MNIST_STD',
-           'write_idx', 'read_idx_bytes', 'read_idx', 'cache_dir', 'md5sum', 'download_file', 'mnist_folder',
-           'load_mnist', 'MNIST', 'FashionMNIST', 'KMNIST', 'mnist_3v7', 'mnist_3v7_sample', 'DataLoaders']
+           'IMAGE_DATASETS', 'write_idx', 'read_idx_bytes', 'read_idx', 'cache_dir', 'md5sum', 'download_file',
+           'mnist_folder', 'load_mnist', 'MNIST', 'FashionMNIST', 'KMNIST', 'mnist_3v7', 'mnist_3v7_sample',
+           'DataLoaders', 'image_arrays', 'image_dls']
 
 # %% ../nbs/04c_datasets.ipynb #0d7b41e3
 import gzip, hashlib, importlib.resources, math, os, urllib.request, warnings, zlib
@@ -307,3 +308,28 @@ class DataLoaders:
                    DataLoader(valid_ds, batch_size * 2, **kwargs))
 
     def __repr__(self): return f"DataLoaders(train: {len(self.train)} batches, valid: {len(self.valid)} batches)"
+
+# %% ../nbs/04c_datasets.ipynb #e4ec8e4a
+IMAGE_DATASETS = {'3v7': '3 vs 7 (the embedded sample)', '3v7-full': "3 vs 7 (all of MNIST's 3s and 7s)",
+                  'mnist': 'MNIST (60,000 training, 10,000 test images)',
+                  'fashion-mnist': 'Fashion-MNIST (60,000 training, 10,000 test images)',
+                  'kmnist': 'KMNIST (60,000 training, 10,000 test images)'}
+
+def image_arrays(name, root=None):
+    "Training images, training labels, validation images, validation labels and the number of classes of dataset `name`"
+    if name == '3v7': return (*mnist_3v7_sample(), 2)
+    if name == '3v7-full': return (*mnist_3v7(root), 2)
+    if name == 'mnist': return (*load_mnist(root), 10)
+    if name in ('fashion-mnist', 'kmnist'):
+        cls = FashionMNIST if name == 'fashion-mnist' else KMNIST
+        train, test = cls(root, train=True), cls(root, train=False)
+        return train.data._array, train.targets._array, test.data._array, test.targets._array, len(cls.classes)
+    raise ValueError(f"unknown image dataset {name!r}: expected one of {', '.join(IMAGE_DATASETS)}")
+
+def image_dls(name, batch_size=64, seed=0, root=None, augment=False):
+    "`DataLoaders` of flat normalized images of dataset `name`, its number of classes, and its description"
+    x, y, xv, yv, n_classes = image_arrays(name, root)
+    tfm = Compose([ToFloat(), Normalize(MNIST_MEAN, MNIST_STD), FlattenImage()])
+    train_tfm = Compose([RandomShift(2)] + tfm.transforms) if augment else tfm
+    dls = DataLoaders.from_datasets(TensorDataset(x, y, transform=train_tfm), TensorDataset(xv, yv, transform=tfm), batch_size, seed=seed)
+    return dls, n_classes, IMAGE_DATASETS[name] + (', training images shifted by up to 2 pixels' if augment else '')

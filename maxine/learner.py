@@ -1,4 +1,4 @@
-"""`maxine.learner`: a training loop grown into a `Learner` whose behaviour comes from callbacks, with the three it always has: a `Recorder` of losses and metrics, a `ProgressCallback`, and `TerminateOnNaN`, which stops a run whose loss or gradients stop being numbers.
+"""`maxine.learner`: a training loop grown into a `Learner` whose batch step is made of parts (predict, loss, backward, step, zero_grad) and whose behaviour comes from callbacks: the three it always has (a `Recorder` of losses and metrics, a `ProgressCallback`, and `TerminateOnNaN`, which stops a run whose loss or gradients stop being numbers), learning-rate schedules (`ScheduleLR`, `fit_one_cycle`), `GradientClip`, and the learning-rate finder (`lr_find`).
 
 Docs: https://maxine-dl.github.io/maxine/train_mnist.html.md"""
 
@@ -6,13 +6,17 @@ Docs: https://maxine-dl.github.io/maxine/train_mnist.html.md"""
 
 # %% auto #0
 __all__ = ['CancelFitException', 'CancelEpochException', 'CancelBatchException', 'Callback', 'Learner', 'Recorder',
-           'ProgressCallback', 'TrainingDiverged', 'TerminateOnNaN']
+           'ProgressCallback', 'TrainingDiverged', 'TerminateOnNaN', 'ScheduleLR', 'OneCycle', 'GradientClip',
+           'LRFinder']
 
 # %% ../nbs/05_train_mnist.ipynb #3c696797
 import math, time
+from fastcore.basics import patch
 from tqdm.auto import tqdm
 from .tensor import no_grad, xp
 from .nn.modules.loss import cross_entropy
+from .nn.utils import clip_grad_norm_
+from .optim.lr_scheduler import OneCycleLR
 from .metrics import accuracy
 from . import optim
 
@@ -26,7 +30,7 @@ class Callback:
     order = 0
     def __repr__(self): return type(self).__name__
 
-# %% ../nbs/05_train_mnist.ipynb #4b8681c1
+# %% ../nbs/05_train_mnist.ipynb #7de4940d
 class Learner:
     "Model, data, loss and optimizer, trained by `fit`; callbacks add behaviour at named events"
     def __init__(self, model, dls, loss_func=cross_entropy, opt_func=optim.SGD, lr=0.1, metrics=(accuracy,), cbs=(),
@@ -51,6 +55,7 @@ class Learner:
             if method is not None: method()
 
     def _with_events(self, name, fn, cancel):
+        "`before_{name}`, `fn()`, `after_{name}`; a `cancel` exception raised in any of them ends in `after_cancel_{name}`"
         try:
             self.callback(f'before_{name}')
             fn()
@@ -61,62 +66,87 @@ class Learner:
         "Make the optimizer (it keeps its state across fits)"
         self.opt = self.opt_func(self.model.parameters(), lr=lr or self.lr)
 
-    def fit(self, n_epochs=1, lr=None, cbs=()):
-        "Train for `n_epochs`, with extra callbacks `cbs` for this fit only"
-        if not isinstance(n_epochs, int) or isinstance(n_epochs, bool) or n_epochs < 0:
-            raise ValueError(f"fit: n_epochs must be a whole number >= 0, got {n_epochs!r}")
-        cbs = list(cbs)
-        self.add_cbs(cbs)
-        try:
-            if self.opt is None: self.create_opt(lr)
-            elif lr is not None:
-                for group in self.opt.param_groups: group['lr'] = lr
-            self.n_epochs, self.epochs = n_epochs, range(n_epochs)
-            # NaN and inf are TerminateOnNaN's to report, by epoch and batch; NumPy's own warnings would only repeat it
-            with xp.errstate(over='ignore', invalid='ignore', divide='ignore'):
-                try: self._with_events('fit', self._fit, CancelFitException)
-                finally: self.callback('cleanup_fit')
-        finally: self.remove_cbs(cbs)
-
-    def _fit(self):
-        for self.epoch in self.epochs: self._with_events('epoch', self._one_epoch, CancelEpochException)
-
-    def _one_epoch(self):
-        self.model.train(); self.training, self.dl = True, self.dls.train
-        self._all_batches()
-        self.model.eval(); self.training, self.dl = False, self.dls.valid
-        with no_grad(): self._with_events('validate', self._all_batches, CancelEpochException)
-
-    def _all_batches(self):
-        self.n_iter = len(self.dl)
-        for self.iter, self.batch in enumerate(self.dl):
-            self._with_events('batch', self._one_batch, CancelBatchException)
-
-    def _one_batch(self):
-        self.xb, self.yb = self.batch
-        self.preds = self.model(self.xb)
-        self.loss = self.loss_func(self.preds, self.yb)
-        self.callback('after_loss')
-        if not self.training: return
-        self.loss.backward()
-        self.callback('after_backward')
-        self.opt.step()
-        self.callback('after_step')
-        self.opt.zero_grad()
-
-    def get_preds(self, dl=None):
-        "Scores and targets of the model over `dl` (default: the validation loader), as arrays"
-        dl = dl or self.dls.valid
-        self.model.eval()
-        scores, targets = [], []
-        with no_grad():
-            for xb, yb in dl: scores.append(self.model(xb)._array); targets.append(yb._array)
-        return xp.concatenate(scores), xp.concatenate(targets)
-
     @property
     def recorder(self):
         "The Recorder callback"
         return next(cb for cb in self.cbs if isinstance(cb, Recorder))
+
+# %% ../nbs/05_train_mnist.ipynb #d105601f
+@patch
+def split_batch(self:Learner):
+    "This batch's inputs `xb` and targets `yb` (a pair; override for batches of another shape)"
+    self.xb, self.yb = self.batch
+
+@patch
+def predict(self:Learner):
+    "The model's output for the inputs"
+    self.preds = self.model(self.xb)
+
+@patch
+def get_loss(self:Learner):
+    "The loss of the predictions against the targets"
+    self.loss = self.loss_func(self.preds, self.yb)
+
+@patch
+def backward(self:Learner):
+    "The gradients of the loss"
+    self.loss.backward()
+
+@patch
+def step(self:Learner):
+    "One optimizer step"
+    self.opt.step()
+
+@patch
+def zero_grad(self:Learner):
+    "Forget the gradients before the next batch"
+    self.opt.zero_grad()
+
+@patch
+def _one_batch(self:Learner):
+    self.predict(); self.callback('after_pred')
+    self.get_loss(); self.callback('after_loss')
+    if not self.training: return
+    self.backward(); self.callback('after_backward')
+    self.step(); self.callback('after_step')
+    self.zero_grad()
+
+# %% ../nbs/05_train_mnist.ipynb #8a6386c3
+@patch
+def fit(self:Learner, n_epochs=1, lr=None, cbs=()):
+    "Train for `n_epochs`, with extra callbacks `cbs` for this fit only"
+    if not isinstance(n_epochs, int) or isinstance(n_epochs, bool) or n_epochs < 0:
+        raise ValueError(f"fit: n_epochs must be a whole number >= 0, got {n_epochs!r}")
+    cbs = list(cbs)
+    self.add_cbs(cbs)
+    try:
+        if self.opt is None: self.create_opt(lr)
+        elif lr is not None:
+            for group in self.opt.param_groups: group['lr'] = lr
+        self.n_epochs, self.epochs = n_epochs, range(n_epochs)
+        # NaN and inf are TerminateOnNaN's to report, by epoch and batch; NumPy's own warnings would only repeat it
+        with xp.errstate(over='ignore', invalid='ignore', divide='ignore'):
+            try: self._with_events('fit', self._fit, CancelFitException)
+            finally: self.callback('cleanup_fit')
+    finally: self.remove_cbs(cbs)
+
+@patch
+def _fit(self:Learner):
+    for self.epoch in self.epochs: self._with_events('epoch', self._one_epoch, CancelEpochException)
+
+@patch
+def _one_epoch(self:Learner):
+    self.model.train(); self.training, self.dl = True, self.dls.train
+    self._all_batches()
+    self.model.eval(); self.training, self.dl = False, self.dls.valid
+    with no_grad(): self._with_events('validate', self._all_batches, CancelEpochException)
+
+@patch
+def _all_batches(self:Learner):
+    self.n_iter = len(self.dl)
+    for self.iter, self.batch in enumerate(self.dl):
+        self.split_batch()
+        self._with_events('batch', self._one_batch, CancelBatchException)
 
 # %% ../nbs/05_train_mnist.ipynb #84f6944d
 class Recorder(Callback):
@@ -223,3 +253,109 @@ class TerminateOnNaN(Callback):
         raise TrainingDiverged(f"training stopped at epoch {learn.epoch}, batch {learn.iter}: {what}. The model holds the "
                                f"last finite weights (from the start of this epoch). A learning rate too large, or a "
                                f"NaN or inf in the data, are the usual causes")
+
+# %% ../nbs/05_train_mnist.ipynb #228f5ad4
+class ScheduleLR(Callback):
+    "Step a learning-rate scheduler after every training batch; `make(optimizer, total_steps)` builds it when the fit begins"
+    order = 10
+    def __init__(self, make): self.make, self.scheduler, self._resume = make, None, None
+    def before_fit(self):
+        self.scheduler = self.make(self.learn.opt, self.learn.n_epochs * len(self.learn.dls.train))
+        if self._resume is not None:                  # a checkpoint gave us where the schedule was
+            self.scheduler.load_state_dict(self._resume)
+            for group, lr in zip(self.learn.opt.param_groups, self.scheduler.get_lr()): group['lr'] = lr
+            self._resume = None
+    def after_step(self): self.scheduler.step()
+    def state_dict(self):
+        "Where the schedule is, for a checkpoint"
+        return self.scheduler.state_dict() if self.scheduler is not None else None
+    def load_state_dict(self, state):
+        "Continue the schedule from `state` at the next `before_fit` (a schedule of another length is refused)"
+        if state is not None:
+            if not isinstance(state, dict) or 'last_epoch' not in state:
+                raise ValueError(f"the {type(self).__name__} schedule's state should be a scheduler's state dict (with "
+                                 f"last_epoch), got {str(state)[:80]}")
+            per_epoch = len(self.learn.dls.train)
+            total = self.learn.n_epochs * per_epoch
+            if state.get('total_steps', total) != total:
+                raise ValueError(f"its schedule was made for {state['total_steps'] / per_epoch:g} epochs "
+                                 f"({state['total_steps']} steps) and this fit asks for {self.learn.n_epochs} ({total} steps). "
+                                 f"A one-cycle schedule cannot be stretched: fit for {state['total_steps'] / per_epoch:g} "
+                                 f"epochs to resume it, or train afresh (resume=False)")
+        self._resume = state
+
+# %% ../nbs/05_train_mnist.ipynb #490b0351
+class OneCycle(ScheduleLR):
+    "The one-cycle schedule (`OneCycleLR`) over the whole fit, peaking at `max_lr`"
+    def __init__(self, max_lr, **kwargs):
+        super().__init__(lambda opt, total: OneCycleLR(opt, max_lr, total_steps=total, **kwargs))
+
+@patch
+def fit_one_cycle(self:Learner, n_epochs, max_lr=None, cbs=(), **kwargs):
+    "Fit with the one-cycle learning-rate (and momentum) schedule"
+    self.fit(n_epochs, cbs=[OneCycle(max_lr or self.lr, **kwargs), *cbs])
+
+class GradientClip(Callback):
+    "Scale the gradients after each backward pass so that their total `norm_type`-norm is at most `max_norm`"
+    order = 10                                       # after TerminateOnNaN has checked them
+    def __init__(self, max_norm=1.0, norm_type=2.0): self.max_norm, self.norm_type = max_norm, norm_type
+    def after_backward(self): clip_grad_norm_(self.learn.model.parameters(), self.max_norm, self.norm_type)
+
+# %% ../nbs/05_train_mnist.ipynb #c2347e9f
+class LRFinder(Callback):
+    "Raise the learning rate exponentially each batch, record the loss, stop when it explodes"
+    order = 40
+    def __init__(self, start_lr=1e-7, end_lr=10, num_it=100): self.start_lr, self.end_lr, self.num_it = start_lr, end_lr, num_it
+    def before_fit(self): self.lrs, self.losses, self.best = [], [], math.inf
+    def before_batch(self):
+        if not self.learn.training: raise CancelEpochException()
+        lr = self.start_lr * (self.end_lr / self.start_lr) ** (len(self.lrs) / self.num_it)
+        for group in self.learn.opt.param_groups: group['lr'] = lr
+    def after_loss(self):
+        loss = self.learn.loss.item()
+        self.lrs.append(self.learn.opt.param_groups[0]['lr']); self.losses.append(loss)
+        self.best = min(self.best, loss)
+        if len(self.lrs) >= self.num_it or not math.isfinite(loss) or loss > 4 * self.best: raise CancelFitException()
+
+def _steepest(lrs, losses):
+    "The learning rate where the (smoothed) loss falls fastest, before its minimum"
+    smooth = xp.convolve(losses, xp.ones(5) / 5, mode='same') if len(losses) > 5 else losses
+    end = max(int(xp.argmin(smooth)), 2)
+    return float(lrs[xp.argmin(xp.gradient(smooth[:end], xp.log(lrs[:end])))]) if end > 2 else float(lrs[0])
+
+@patch
+def lr_find(self:Learner, start_lr=1e-7, end_lr=10, num_it=100, show_plot=True):
+    "Run the learning-rate range test; return the learning rate where the loss fell fastest"
+    saved_model, saved_opt = self.model.state_dict(), (self.opt.state_dict() if self.opt else None)
+    finder = LRFinder(start_lr, end_lr, num_it)
+    progress = [cb for cb in self.cbs if isinstance(cb, ProgressCallback)]
+    was_quiet = [cb.quiet for cb in progress]
+    for cb in progress: cb.quiet = True
+    try:
+        self.create_opt(start_lr)
+        self.fit(math.ceil(num_it / max(len(self.dls.train), 1)) + 1, cbs=[finder])
+    finally:
+        for cb, quiet in zip(progress, was_quiet): cb.quiet = quiet
+        self.model.load_state_dict(saved_model)
+        self.opt = None
+        if saved_opt is not None: self.create_opt(); self.opt.load_state_dict(saved_opt)
+    lrs, losses = xp.array(finder.lrs), xp.array(finder.losses)
+    suggestion = _steepest(lrs, losses)
+    if show_plot:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=(6, 3.5))
+        ax.plot(lrs, losses); ax.set_xscale('log'); ax.set_xlabel('learning rate'); ax.set_ylabel('loss')
+        ax.axvline(suggestion, color='r', linestyle='--', label=f'steepest descent: {suggestion:.2g}'); ax.legend()
+    return suggestion
+
+# %% ../nbs/05_train_mnist.ipynb #a73e7bc1
+@patch
+def get_preds(self:Learner, dl=None):
+    "Scores and targets of the model over `dl` (default: the validation loader), as arrays"
+    self.model.eval()
+    scores, targets = [], []
+    with no_grad():
+        for self.batch in dl or self.dls.valid:
+            self.split_batch(); self.predict()
+            scores.append(self.preds._array); targets.append(self.yb._array)
+    return xp.concatenate(scores), xp.concatenate(targets)

@@ -369,7 +369,7 @@ def test_malformed_callback_state_and_a_stretched_schedule_are_refused_by_name(t
     tiny_learner().fit_one_cycle(2, 1e-2, cbs=[Checkpoint(tmp_path / 'run.pt')])
     good = load(tmp_path / 'run.pt')
     cases = [({**good, 'callbacks': {**good['callbacks'], 'Recorder': {}}}, 2, "the recorder's state should be"),
-             ({**good, 'callbacks': {**good['callbacks'], 'OneCycle': 'x'}}, 2, "should be a OneCycleLR state dict"),
+             ({**good, 'callbacks': {**good['callbacks'], 'OneCycle': 'x'}}, 2, "should be a scheduler's state dict"),
              ({**good, 'callbacks': {'Recorder': good['callbacks']['Recorder']}}, 2, 'holds no state for OneCycle'),
              (good, 3, 'made for 2 epochs')]                  # a finished 2-epoch run, resumed with 3
     for ckpt, epochs, words in cases:

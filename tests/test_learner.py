@@ -40,9 +40,9 @@ def test_events_in_order():
     learn.fit(1)
     seen = events.seen
     assert seen[0] == 'before_fit' and seen[-1] == 'after_fit'
-    assert seen[1:4] == ['before_epoch', 'before_batch', 'after_loss']
+    assert seen[1:5] == ['before_epoch', 'before_batch', 'after_pred', 'after_loss']
     first_batch = seen[2:seen.index('after_batch') + 1]
-    assert first_batch == ['before_batch', 'after_loss', 'after_backward', 'after_step', 'after_batch']
+    assert first_batch == ['before_batch', 'after_pred', 'after_loss', 'after_backward', 'after_step', 'after_batch']
     assert seen.count('after_step') == len(learn.dls.train)
     v = seen.index('before_validate')
     assert 'after_backward' not in seen[v:] and seen[-3:] == ['after_validate', 'after_epoch', 'after_fit']
@@ -199,13 +199,13 @@ def test_seeded_runs_are_reproducible():
 
 
 def test_models_of_the_command():
-    from maxine.cli import make_model
+    from maxine.models import image_model
     x = tensor(np.zeros((2, 784), np.float32))
     for name, n_weights in [('linear', 7_850), ('mlp', 535_818), ('cnn', 54_890)]:
-        model = make_model(name, 10)
+        model = image_model(name, 10)
         assert model(x).shape == (2, 10)
         assert sum(p.numel() for p in model.parameters()) == n_weights, name
-    with pytest.raises(ValueError, match="expected 'linear', 'mlp' or 'cnn'"): make_model('resnet', 10)
+    with pytest.raises(ValueError, match="expected 'linear', 'mlp', 'cnn'"): image_model('resnet', 10)
 
 
 def test_recorded_validation_loss_and_accuracy_are_those_of_the_whole_validation_set():

@@ -11,6 +11,8 @@ from (repository, commit, path, licence) and how it is cut to CPU seconds (edits
         (this Python), and prints the table: did each run, and how close are the last numbers they printed.
     python tools/compat_survey.py names /tmp/survey
         Counts the torch.*, nn.*, F.* names and Tensor methods the programs use, and how many maxine has.
+    python tools/compat_survey.py report /tmp/survey [--before OLD_RESULTS.json]
+        Writes tests/compat/SURVEY.md from the results a run left (beside those of an earlier run, if given).
 
 The imports are changed as `tests/compat/test_programs.py` changes them (`import torch` -> `import maxine as torch`,
 `torch.x` -> `maxine.x` in import lines), and `torchvision` -> `maxine.vision`. Results are compared by the numbers
@@ -227,24 +229,65 @@ def run(folder, torch_python, only=(), write=False, timeout=600):
     return rows
 
 
-def markdown_table(rows):
-    lines = ['| program | origin (commit, licence) | PyTorch | maxine | result |', '|---|---|---|---|---|']
+def cell(r):
+    "One run, in a table cell"
+    return f"runs, {r['seconds']} s" if r['ok'] else f"fails: {r['error'] or 'error'}".replace('|', '\\|')
+
+
+def markdown_table(rows, before=None):
+    "The table of `rows` (entry, outcome, verdict); with `before` (an earlier results.json), maxine's earlier run too"
+    head = '| program | origin (commit, licence) | PyTorch | ' + ('maxine before | ' if before else '') + 'maxine | result |'
+    lines = [head, '|---' * head.count(' | ') + '|---|']
     for entry, outcome, verdict in rows:
-        t, m = outcome['torch'], outcome['maxine']
-        cell = lambda r: f"runs, {r['seconds']} s" if r['ok'] else f"fails: {r['error'] or 'error'}".replace('|', '\\|')
-        lines.append(f"| `{entry['path']}` | {entry['repo']} ({entry['commit'][:7]}, {entry['licence']}) | {cell(t)} | "
-                     f"{cell(m)} | {verdict} |")
+        earlier = ''
+        if before:
+            old = before.get(entry['name'])
+            earlier = (cell(old['maxine']) if old else 'not in that survey') + ' | '
+        lines.append(f"| `{entry['path']}` | {entry['repo']} ({entry['commit'][:7]}, {entry['licence']}) | "
+                     f"{cell(outcome['torch'])} | {earlier}{cell(outcome['maxine'])} | {verdict} |")
     return '\n'.join(lines)
 
 
-def write_survey(table, rows):
+def write_survey(table, rows, before=None):
     path = ROOT / 'tests' / 'compat' / 'SURVEY.md'
-    text = path.read_text() if path.exists() else ''
+    text = path.read_text() if path.exists() else SURVEY_HEAD
     marker = '<!-- survey table -->'
     head = text.split(marker)[0] if marker in text else text
-    ok = sum(1 for _, o, _ in rows if o['maxine']['ok'])
-    path.write_text(f"{head}{marker}\nMeasured {time.strftime('%Y-%m-%d')} with `python tools/compat_survey.py run`: "
-                    f"{ok} of {len(rows)} programs run on maxine.\n\n{table}\n")
+    torch_ok = [o for _, o, _ in rows if o['torch']['ok']]
+    ok = sum(1 for o in torch_ok if o['maxine']['ok'])
+    summary = (f"Measured {time.strftime('%Y-%m-%d')} with `python tools/compat_survey.py run`: of {len(rows)} programs, "
+               f"{len(torch_ok)} run under PyTorch 2.14 (CPU), and {ok} of those run on maxine.")
+    if before:
+        old_ok = sum(1 for name, o in before.items() if o['torch']['ok'] and o['maxine']['ok'])
+        old_torch = sum(1 for o in before.values() if o['torch']['ok'])
+        summary += f" Before (the survey's first run, on commit 67ff77b): {old_ok} of {old_torch}."
+    path.write_text(f"{head}{marker}\n{summary}\n\n{table}\n")
+
+
+def report(folder, before=None):
+    "Write tests/compat/SURVEY.md from the results.json a `run` left in `folder` (and an earlier one, for comparison)"
+    folder = Path(folder)
+    manifest = {e['name']: e for e in json.loads((folder / 'survey.json').read_text())}
+    results = json.loads((folder / 'results.json').read_text())
+    rows = [(manifest[name], outcome, compare(outcome['torch'], outcome['maxine'])) for name, outcome in results.items()]
+    earlier = json.loads(Path(before).read_text()) if before else None
+    write_survey(markdown_table(rows, earlier), rows, earlier)
+
+
+SURVEY_HEAD = """# Other people's PyTorch programs on maxine
+
+Programs from public tutorials and example collections, run twice: under PyTorch, and under maxine with only their
+imports changed (`import torch` -> `import maxine as torch`, `torchvision` -> `maxine.vision`). They are not in this
+repository: `tools/compat_survey.py` names each one's repository, commit and path, fetches it, and cuts it to CPU
+seconds by editing its own constants (epochs, sizes). The weights start from different random numbers in the two
+libraries, so a program that trains is expected to end *close*, not equal: "close" means its last printed number is
+within 25% of PyTorch's. "PyTorch fails" marks programs that no longer run under today's PyTorch (they index 0-d
+tensors, ask for a GPU, or do not finish in 300 s), where maxine fails the same way.
+
+Re-run: `python tools/compat_survey.py gather --mirror DIR --out /tmp/survey`, then
+`python tools/compat_survey.py run /tmp/survey --torch-python PYTHON_WITH_TORCH --write`.
+
+"""
 
 
 # --- the names a corpus uses ---------------------------------------------------------------------------------------
@@ -313,7 +356,9 @@ if __name__ == '__main__':
     r.add_argument('--only', nargs='*', default=()); r.add_argument('--write', action='store_true')
     r.add_argument('--timeout', type=int, default=600)
     n = sub.add_parser('names'); n.add_argument('folder')
+    w = sub.add_parser('report'); w.add_argument('folder'); w.add_argument('--before')
     args = parser.parse_args()
     if args.command == 'gather': gather(args.mirror, args.out)
     elif args.command == 'run': run(args.folder, args.torch_python, args.only, args.write, args.timeout)
+    elif args.command == 'report': report(args.folder, args.before)
     else: names(args.folder)

@@ -1,0 +1,51 @@
+"""Every notebook's exported code imports only from modules that notebooks before it export (and its own): the
+notebooks can be read, and run, in order. The order is nbdev's: the file names, sorted."""
+import json, re
+from pathlib import Path
+
+NBS = sorted((Path(__file__).resolve().parent.parent / 'nbs').glob('*.ipynb'))
+EXPORT = re.compile(r'^#\|\s*export(?:i)?(?:\s+(\S+))?\s*$', re.M)
+IMPORT = re.compile(r'^[ \t]*(?:from[ \t]+(maxine[\w.]*)[ \t]+import[ \t]+(\([\w,\s]+\)|[\w, \t]+)|import[ \t]+(maxine[\w.]*))', re.M)
+
+
+def cells(nb): return [''.join(c['source']) for c in json.loads(nb.read_text())['cells'] if c['cell_type'] == 'code']
+
+
+def exported_by():
+    "Each module (dotted, from `maxine`) and the notebook that exports it (by default_exp or `#| export module`)"
+    owner = {}
+    for nb in NBS:
+        for src in cells(nb):
+            for match in re.finditer(r'^#\|\s*default_exp\s+(\S+)', src, re.M):
+                owner['maxine.' + match.group(1).removesuffix('.__init__')] = nb.name
+            for match in EXPORT.finditer(src):
+                if match.group(1): owner['maxine.' + match.group(1).removesuffix('.__init__')] = nb.name
+    owner['maxine'] = owner.pop('maxine.__init__', owner.get('maxine'))
+    return owner
+
+
+def imports(src):
+    "The maxine modules an exported cell imports (for `from maxine.a import b`, `maxine.a.b` if that is a module)"
+    for match in IMPORT.finditer(src):
+        if match.group(3): yield match.group(3); continue
+        names = [n for n in re.split(r'[,\s()]+', match.group(2)) if n]
+        yield from [f'{match.group(1)}.{n}' for n in names] + [match.group(1)]
+
+
+def test_every_notebook_imports_only_from_the_notebooks_before_it():
+    owner, position = exported_by(), {nb.name: i for i, nb in enumerate(NBS)}
+    later = []
+    for nb in NBS:
+        for src in cells(nb):
+            if not EXPORT.search(src): continue
+            for module in imports(src):
+                if module in owner:
+                    if position[owner[module]] > position[nb.name]: later.append(f"{nb.name} imports {module} ({owner[module]})")
+                    break
+    assert not later, 'imports from later notebooks:\n' + '\n'.join(later)
+
+
+def test_the_checker_sees_an_import_from_a_later_notebook():
+    found = list(imports("#| export\nfrom maxine import nn, optim\nfrom maxine.nn import functional as F\nimport maxine.cli"))
+    assert 'maxine.nn' in found and 'maxine.nn.functional' in found and 'maxine.cli' in found
+    assert exported_by()['maxine.nn'] == '07d_nn.ipynb' and exported_by()['maxine'] == 'index.ipynb'
