@@ -8,137 +8,20 @@ Docs: https://maxine-dl.github.io/maxine/tensor.html.md"""
 __all__ = ['xp', 'float16', 'half', 'float32', 'float64', 'double', 'int8', 'uint8', 'int16', 'short', 'int32', 'int64', 'long',
            'bool_', 'FloatTensor', 'DoubleTensor', 'HalfTensor', 'LongTensor', 'IntTensor', 'ShortTensor', 'CharTensor',
            'ByteTensor', 'BoolTensor', 'preserve_format', 'contiguous_format', 'channels_last', 'channels_last_3d',
+           'ShapeError', 'Tensor', 'tensor_method', 'taking_out', 'write_out', 'tensor', 'as_tensor', 'as_array',
+           'is_grad_enabled', 'set_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode', 'AccumulateGrad',
+           'Function', 'node_method', 'sum_to_shape', 'set_detect_anomaly', 'is_anomaly_enabled', 'backward', 'grad',
+           'RemovableHandle', 'OnceDifferentiable', 'once_differentiable', 'update_', 'bump_version',
            'get_default_dtype', 'set_default_dtype', 'is_floating_point', 'promote_types', 'result_type', 'device',
-           'check_device', 'accelerator', 'ShapeError', 'Tensor', 'tensor', 'as_tensor', 'as_array', 'Size',
-           'set_default_device', 'get_default_device', 'is_grad_enabled', 'set_grad_enabled', 'no_grad', 'enable_grad',
-           'inference_mode', 'AccumulateGrad', 'Function', 'sum_to_shape', 'set_detect_anomaly', 'is_anomaly_enabled',
-           'backward', 'grad', 'RemovableHandle', 'tensor_method', 'taking_out', 'write_out', 'memory_format',
-           'check_memory_format', 'OnceDifferentiable', 'once_differentiable', 'update_', 'bump_version', 'Cast']
+           'check_device', 'accelerator', 'Size', 'set_default_device', 'get_default_device', 'Cast', 'memory_format',
+           'check_memory_format']
 
-# %% ../nbs/00_tensor.ipynb #1258d53b
+# %% ../nbs/00_tensor.ipynb #852db5a5
 import functools, math, numbers, warnings, weakref
 import numpy
 
 xp = numpy   # the array library every op computes with: NumPy (a library with NumPy's API would also do)
-
-# %% ../nbs/00_tensor.ipynb #040aed74
-float16 = half = xp.float16
-float32 = xp.float32
-float64 = double = xp.float64
-int8, uint8 = xp.int8, xp.uint8
-int16 = short = xp.int16
-int32 = xp.int32
-int64 = long = xp.int64
-bool_ = xp.bool_
-
-_default_dtype = xp.dtype(float32)
-
-def get_default_dtype():
-    "The dtype of floating-point tensors made from Python numbers and lists (float32 unless changed)"
-    return _default_dtype
-
-def set_default_dtype(d):
-    "Make `d` (float32 or float64, or float16) the dtype of new floating-point tensors"
-    global _default_dtype
-    d = xp.dtype(d)
-    if d.kind != 'f': raise TypeError(f"set_default_dtype: only floating-point dtypes can be the default, got {d}")
-    _default_dtype = d
-
-def is_floating_point(input):
-    "True if `input` holds floating-point numbers"
-    return input.dtype.kind == 'f'
-
-# %% ../nbs/00_tensor.ipynb #2fe5d36f
-def _category(dtype): return 0 if dtype.kind == 'b' else 2 if dtype.kind == 'f' else 1
-
-def promote_types(type1, type2):
-    "The dtype that both can be converted to, by PyTorch's rules: a floating type wins over any integer type"
-    a, b = xp.dtype(type1), xp.dtype(type2)
-    if a == b: return a
-    ca, cb = _category(a), _category(b)
-    if ca != cb: return a if ca > cb else b
-    return xp.promote_types(a, b)
-
-def _combine_tiers(higher, lower):
-    "A lower tier of operands decides only if it brings a higher category (e.g. a float number with an int tensor)"
-    if lower is None: return higher
-    if higher is None: return lower
-    if _category(lower) > _category(higher): return promote_types(higher, lower)
-    return higher
-
-def _number_dtype(x):
-    if isinstance(x, bool): return xp.dtype(bool_)
-    if isinstance(x, numbers.Integral): return xp.dtype(int64)
-    if isinstance(x, numbers.Real): return _default_dtype
-    raise TypeError(f"expected a Tensor or a number, got {type(x).__name__}")
-
-def result_type(*operands):
-    "The dtype of an elementwise op on `operands` (tensors and Python numbers), as in PyTorch"
-    if len(operands) == 2 and isinstance(operands[0], Tensor):        # the common cases, decided quickly
-        d, other = operands[0]._array.dtype, operands[1]
-        if isinstance(other, Tensor):
-            if other._array.dtype == d: return d
-        elif d.kind == 'f' and (type(other) is float or type(other) is int): return d
-    dims = zero_dim = number = None
-    for x in operands:
-        if isinstance(x, Tensor):
-            if x._array.ndim: dims = x.dtype if dims is None else promote_types(dims, x.dtype)
-            else: zero_dim = x.dtype if zero_dim is None else promote_types(zero_dim, x.dtype)
-        else:
-            d = _number_dtype(x)
-            number = d if number is None else promote_types(number, d)
-    return _combine_tiers(dims, _combine_tiers(zero_dim, number))
-
-# %% ../nbs/00_tensor.ipynb #79241726
-_DEVICE_TYPES = ('cpu', 'cuda', 'mps', 'xpu', 'meta', 'hip', 'xla', 'mtia', 'privateuseone')
-
-class device:
-    "Where a tensor's numbers live, as `torch.device`: maxine has only `device('cpu')`"
-    def __init__(self, type='cpu', index=None):
-        if isinstance(type, device): type, index = type.type, type.index
-        elif isinstance(type, int): type, index = 'cuda', type
-        elif ':' in str(type):
-            type, _, number = str(type).partition(':')
-            if not number.isdigit(): raise RuntimeError(f"Invalid device string: '{type}:{number}'")
-            index = int(number)
-        if type not in _DEVICE_TYPES:
-            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device string: {type}")
-        self.type, self.index = type, index
-
-    def __eq__(self, other):
-        if isinstance(other, str): other = device(other)
-        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
-    def __hash__(self): return hash((self.type, self.index))
-    def __str__(self): return self.type if self.index is None else f"{self.type}:{self.index}"
-    def __repr__(self):
-        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
-
-_CPU = device('cpu')
-
-def check_device(d):
-    "`d` (a device, a string such as 'cpu', or None) as a device maxine has; any other is a clear error"
-    if d is None: return _CPU
-    d = device(d)
-    if d.type != 'cpu':
-        raise RuntimeError(f"maxine computes with NumPy on the CPU: device '{d}' is not available "
-                           f"(maxine.cuda.is_available() and maxine.accelerator.is_available() are False). Use 'cpu'.")
-    return _CPU
-
-# %% ../nbs/00_tensor.ipynb #3cff497c
-class accelerator:
-    "PyTorch's `torch.accelerator` as maxine sees it: no accelerator"
-    @staticmethod
-    def is_available():
-        "Is there an accelerator (a GPU)? Never, in maxine"
-        return False
-    @staticmethod
-    def device_count():
-        "How many accelerators: 0"
-        return 0
-    @staticmethod
-    def current_accelerator(check_available=False):
-        "The accelerator's device: None, there is none"
-        return None
+_default_dtype = xp.dtype(xp.float32)   # the dtype of floating-point data made from Python numbers (see Dtypes below)
 
 # %% ../nbs/00_tensor.ipynb #82c65e91
 def _as_array(data, dtype=None, copy=True):
@@ -179,11 +62,12 @@ def _wrap(array):
     t._array, t._grad, t._requires_grad, t.grad_fn, t._version_counter = array, None, False, None, [0]
     return t
 
-# %% ../nbs/00_tensor.ipynb #2707db40
+# %% ../nbs/00_tensor.ipynb #70e3e482
 class Tensor:
     "An array that remembers how it was computed, so that `backward()` can find its gradients"
     __slots__ = ('_array', '_grad', '_requires_grad', 'grad_fn', '_version_counter', '__dict__', '__weakref__')
     __array_ufunc__ = None
+    __hash__ = object.__hash__          # comparisons are elementwise, so hash by identity
     _base, _output_nr, _hooks, _retains_grad = None, 0, (), False     # rarely set: see above
 
     def __init__(self, *args, requires_grad=False, dtype=None, device=None):
@@ -207,17 +91,7 @@ class Tensor:
         "The gradient `backward()` left here (a tensor of this tensor's shape and dtype), or None"
         return self._grad
     @grad.setter
-    def grad(self, value):
-        if value is not None:
-            if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
-            if value.shape != self.shape:
-                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
-                                   f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size")
-            if value.dtype != self.dtype:
-                raise RuntimeError(f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor with dtype "
-                                   f"'{self.dtype}'. The gradient must match the tensor's dtype")
-        self._grad = value
+    def grad(self, value): self._grad = _checked_grad(self, value)
 
     @property
     def requires_grad(self):
@@ -236,97 +110,171 @@ class Tensor:
         self._requires_grad = bool(requires_grad)
         return self
 
-    shape = property(lambda self: self._array.shape, doc="The shape, a tuple as in NumPy (PyTorch's is a torch.Size)")
-    ndim = property(lambda self: self._array.ndim, doc="Number of dimensions")
-    dtype = property(lambda self: self._array.dtype, doc="The dtype of `data` (it compares equal to `maxine.float32`, ...)")
-    device = property(lambda self: _CPU, doc="Where the numbers live: always `device('cpu')`")
-    is_leaf = property(lambda self: self.grad_fn is None, doc="True for a tensor that no recorded op produced")
-    is_cuda = property(lambda self: False, doc="False: maxine computes on the CPU")
-    itemsize = property(lambda self: self._array.itemsize, doc="Bytes per element")
-    nbytes = property(lambda self: self._array.nbytes, doc="Bytes of all the elements")
-    _version = property(lambda self: self._version_counter[0], doc="How many times the numbers were changed in place")
-    retains_grad = property(lambda self: self._retains_grad, doc="True if `retain_grad()` was called on this non-leaf")
+# %% ../nbs/00_tensor.ipynb #744d9421
+def _checked_grad(t, value):
+    "`value` as the new `.grad` of `t`: None, or a tensor of `t`'s shape and dtype (PyTorch refuses any other)"
+    if value is None: return None
+    if not isinstance(value, Tensor):
+        raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+    if value.shape != t.shape:
+        raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                           f"'{list(t.shape)}'. Please ensure that the gradient and the tensor are the same size")
+    if value.dtype != t.dtype:
+        raise RuntimeError(f"attempting to assign a gradient with dtype '{value.dtype}' to a tensor with dtype "
+                           f"'{t.dtype}'. The gradient must match the tensor's dtype")
+    return value
 
-    def size(self, dim=None):
-        "The shape, or its length along `dim`"
-        return self._array.shape if dim is None else self._array.shape[dim]
-    def dim(self):
-        "Number of dimensions"
-        return self._array.ndim
-    def numel(self):
-        "Number of elements"
-        return self._array.size
-    nelement = numel
-    def element_size(self):
-        "Bytes per element"
-        return self._array.itemsize
-    def stride(self, dim=None):
-        "Steps in elements (not bytes, as NumPy counts them) between neighbours along each dimension"
-        steps = tuple(s // self._array.itemsize for s in self._array.strides)
-        return steps if dim is None else steps[dim]
-    def is_contiguous(self):
-        "True if the elements are stored row by row with no gaps"
-        return self._array.flags.c_contiguous
-    def is_floating_point(self):
-        "True if the elements are floating-point numbers"
-        return self._array.dtype.kind == 'f'
-    def data_ptr(self):
-        "Address of the first element"
-        return self._array.ctypes._array
+# %% ../nbs/00_tensor.ipynb #9e7027fd
+def tensor_method(*names):
+    "Decorator: make the function a method of `Tensor`, under its own name or under each of `names`"
+    if len(names) == 1 and callable(names[0]): return tensor_method()(names[0])
+    def attach(fn):
+        for name in names or (fn.__name__,): setattr(Tensor, name, fn)
+        if isinstance(fn, property) or fn.__name__.startswith('_') or fn.__name__.endswith('_'): return fn
+        return taking_out(fn)
+    return attach
 
-    def item(self):
-        "The one number in this tensor, as a Python number"
-        if self._array.size != 1:
-            raise RuntimeError(f"a Tensor with {self._array.size} elements cannot be converted to Scalar")
-        return self._array.item()
-    def tolist(self):
-        "The numbers as (nested) Python lists"
-        return self._array.tolist()
-    def numpy(self, force=False):
-        "The NumPy array itself (it shares memory with the tensor)"
-        if self.requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
-        return self._array
+def taking_out(fn):
+    "Decorator: `fn`, also taking PyTorch's `out=`: a tensor (or a tuple of them, for ops with several results) to write into"
+    @functools.wraps(fn)
+    def call(*args, out=None, **kwargs):
+        result = fn(*args, **kwargs)
+        if out is None: return result
+        if isinstance(out, (tuple, list)):
+            for o, r in zip(out, result): write_out(o, r, fn.__name__)
+            return out
+        return write_out(out, result, fn.__name__)
+    return call
 
-    def __array__(self, dtype=None, copy=None):
-        if dtype is not None and dtype != self._array.dtype: return self._array.astype(dtype)
-        return self._array.copy() if copy else self._array
-    def __len__(self):
-        if self.ndim == 0: raise TypeError("len() of a 0-d tensor")
-        return len(self._array)
-    def __iter__(self):
-        if self.ndim == 0: raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(len(self._array)))
-    def __bool__(self):
-        if self._array.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous (shape {self.shape})")
-        return bool(self._array)
-    def __float__(self): return float(self.item())
-    def __int__(self): return int(self.item())
-    def __index__(self):
-        if self._array.dtype.kind not in 'biu' or self._array.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self._array.reshape(()))
-    def __format__(self, spec):
-        if self.ndim == 0: return format(self.item(), spec)
-        return object.__format__(self, spec)
-    def __contains__(self, value): return bool((self._array == _as_array(value, copy=False)).any())
-    __hash__ = object.__hash__   # comparisons are elementwise, so hash by identity
+def write_out(out, result, name):
+    "Write `result` into the tensor `out`, as PyTorch's `out=` does"
+    if not isinstance(out, Tensor): raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    result = as_tensor(result)
+    if _grad_enabled and (result._requires_grad or out._requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           f"but one of the arguments requires grad.")
+    if not xp.can_cast(result.dtype, out.dtype, 'same_kind'):
+        raise RuntimeError(f"{name}(): result type {result.dtype} can't be cast to the desired output type {out.dtype}")
+    if out.shape != result.shape: out._array = xp.empty(result.shape, out.dtype)   # resized, as PyTorch does
+    out._array[...] = result._array
+    out._version_counter[0] += 1
+    return out
 
-    def __repr__(self):
-        prefix = 'tensor('
-        body = xp.array2string(self._array, separator=', ', prefix=prefix)
-        extras = ''
-        if self._array.dtype not in (_default_dtype, xp.int64, xp.bool_) or (self._array.size == 0 and self._array.dtype != _default_dtype):
-            extras += f', dtype={self._array.dtype}'
-        if self.grad_fn is not None: extras += f', grad_fn=<{self.grad_fn.name()}>'
-        elif self.requires_grad: extras += ', requires_grad=True'
-        return f"{prefix}{body}{extras})"
+# %% ../nbs/00_tensor.ipynb #627cba29
+tensor_method('shape')(property(lambda self: self._array.shape, doc="The shape, a tuple as in NumPy (PyTorch's is a torch.Size)"))
+tensor_method('ndim')(property(lambda self: self._array.ndim, doc="Number of dimensions"))
+tensor_method('dtype')(property(lambda self: self._array.dtype, doc="The dtype of the numbers (it compares equal to `maxine.float32`, ...)"))
+tensor_method('is_leaf')(property(lambda self: self.grad_fn is None, doc="True for a tensor that no recorded op produced"))
+tensor_method('_version')(property(lambda self: self._version_counter[0], doc="How many times the numbers were changed in place"))
+tensor_method('retains_grad')(property(lambda self: self._retains_grad, doc="True if `retain_grad()` was called on this non-leaf"))
 
-    def __getstate__(self): return {'data': self._array, 'requires_grad': self.requires_grad}
-    def __setstate__(self, state):
-        self._array, self._requires_grad = state['data'], state['requires_grad']
-        self._grad, self.grad_fn, self._version_counter = None, None, [0]
+@tensor_method('size')
+def _size(self, dim=None):
+    "The shape, or its length along `dim`"
+    return self._array.shape if dim is None else self._array.shape[dim]
+@tensor_method('dim')
+def _dim(self):
+    "Number of dimensions"
+    return self._array.ndim
+@tensor_method('numel')
+def _numel(self):
+    "Number of elements"
+    return self._array.size
+tensor_method('nelement')(_numel)
+
+# %% ../nbs/00_tensor.ipynb #8f2f022d
+tensor_method('itemsize')(property(lambda self: self._array.itemsize, doc="Bytes per element"))
+tensor_method('nbytes')(property(lambda self: self._array.nbytes, doc="Bytes of all the elements"))
+@tensor_method('element_size')
+def _element_size(self):
+    "Bytes per element"
+    return self._array.itemsize
+@tensor_method('stride')
+def _stride(self, dim=None):
+    "Steps in elements (not bytes, as NumPy counts them) between neighbours along each dimension"
+    steps = tuple(s // self._array.itemsize for s in self._array.strides)
+    return steps if dim is None else steps[dim]
+@tensor_method('is_contiguous')
+def _is_contiguous(self):
+    "True if the elements are stored row by row with no gaps"
+    return self._array.flags.c_contiguous
+@tensor_method('is_floating_point')
+def _is_floating_point(self):
+    "True if the elements are floating-point numbers"
+    return self._array.dtype.kind == 'f'
+@tensor_method('data_ptr')
+def _data_ptr(self):
+    "Address of the first element"
+    return self._array.ctypes.data
+
+# %% ../nbs/00_tensor.ipynb #02d7a0a7
+@tensor_method('item')
+def _item(self):
+    "The one number in this tensor, as a Python number"
+    if self._array.size != 1: raise RuntimeError(f"a Tensor with {self._array.size} elements cannot be converted to Scalar")
+    return self._array.item()
+@tensor_method('tolist')
+def _tolist(self):
+    "The numbers as (nested) Python lists"
+    return self._array.tolist()
+@tensor_method('numpy')
+def _numpy(self, force=False):
+    "The NumPy array itself (it shares memory with the tensor)"
+    if self.requires_grad and not force:
+        raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+    return self._array
+@tensor_method('__array__')
+def _as_numpy(self, dtype=None, copy=None):
+    if dtype is not None and dtype != self._array.dtype: return self._array.astype(dtype)
+    return self._array.copy() if copy else self._array
+@tensor_method('__float__')
+def _float(self): return float(self.item())
+@tensor_method('__int__')
+def _int(self): return int(self.item())
+@tensor_method('__index__')
+def _index(self):
+    if self._array.dtype.kind not in 'biu' or self._array.size != 1:
+        raise TypeError("only integer tensors of a single element can be converted to an index")
+    return int(self._array.reshape(()))
+@tensor_method('__format__')
+def _format(self, spec):
+    if self.ndim == 0: return format(self.item(), spec)
+    return object.__format__(self, spec)
+
+# %% ../nbs/00_tensor.ipynb #7e187ccf
+@tensor_method('__len__')
+def _len(self):
+    if self.ndim == 0: raise TypeError("len() of a 0-d tensor")
+    return len(self._array)
+@tensor_method('__iter__')
+def _iter(self):
+    if self.ndim == 0: raise TypeError("iteration over a 0-d tensor")
+    return (self[i] for i in range(len(self._array)))
+@tensor_method('__bool__')
+def _bool(self):
+    if self._array.size != 1:
+        raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous (shape {self.shape})")
+    return bool(self._array)
+@tensor_method('__contains__')
+def _contains(self, value): return bool((self._array == _as_array(value, copy=False)).any())
+
+@tensor_method('__repr__')
+def _repr(self):
+    prefix = 'tensor('
+    body = xp.array2string(self._array, separator=', ', prefix=prefix)
+    extras = ''
+    if self._array.dtype not in (_default_dtype, xp.int64, xp.bool_) or (self._array.size == 0 and self._array.dtype != _default_dtype):
+        extras += f', dtype={self._array.dtype}'
+    if self.grad_fn is not None: extras += f', grad_fn=<{self.grad_fn.name()}>'
+    elif self.requires_grad: extras += ', requires_grad=True'
+    return f"{prefix}{body}{extras})"
+
+@tensor_method('__getstate__')
+def _getstate(self): return {'data': self._array, 'requires_grad': self.requires_grad}
+@tensor_method('__setstate__')
+def _setstate(self, state):
+    self._array, self._requires_grad = state['data'], state['requires_grad']
+    self._grad, self.grad_fn, self._version_counter = None, None, [0]
 
 # %% ../nbs/00_tensor.ipynb #bf161484
 def tensor(data, requires_grad=False, dtype=None, device=None, pin_memory=False):
@@ -346,43 +294,7 @@ def as_array(x):
     "The array inside a Tensor, or `x` as an array"
     return x._array if isinstance(x, Tensor) else xp.asarray(x)
 
-# %% ../nbs/00_tensor.ipynb #46eb726d
-class _TypedTensorClass(type):
-    "The metaclass of `FloatTensor` and the rest: `isinstance(t, FloatTensor)` asks whether `t` is a float32 tensor"
-    def __instancecheck__(cls, obj): return isinstance(obj, Tensor) and obj._array.dtype == cls.dtype
-    def __repr__(cls): return f"<class 'maxine.{cls.__name__}'>"
-
-def _typed_tensor_class(name, dtype):
-    def make(cls, *args, device=None):
-        if device is not None: check_device(device)
-        return _wrap(_constructed(args, dtype))
-    return _TypedTensorClass(name, (), {'dtype': xp.dtype(dtype), '__new__': make,
-                                        '__doc__': f"`{name}(*sizes)` or `{name}(data)`: a tensor of {xp.dtype(dtype).name}"})
-
-FloatTensor, DoubleTensor, HalfTensor = (_typed_tensor_class(n, d) for n, d in
-                                         (('FloatTensor', float32), ('DoubleTensor', float64), ('HalfTensor', float16)))
-LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (_typed_tensor_class(n, d) for n, d in
-    (('LongTensor', int64), ('IntTensor', int32), ('ShortTensor', int16), ('CharTensor', int8), ('ByteTensor', uint8),
-     ('BoolTensor', bool_)))
-_TYPED_TENSOR_CLASSES = {c.__name__: c for c in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,
-                                                  ShortTensor, CharTensor, ByteTensor, BoolTensor)}
-
-class Size(tuple):
-    "A shape, as PyTorch's `torch.Size`: a tuple of sizes, with `numel()`"
-    def numel(self):
-        "The number of elements a tensor of this shape holds"
-        return math.prod(self)
-    def __repr__(self): return f"maxine.Size({list(self)})"
-
-def set_default_device(device):
-    "PyTorch's default device for new tensors: maxine's is the CPU, and no other can be set"
-    check_device(device)
-
-def get_default_device():
-    "Where new tensors are made: the CPU"
-    return _CPU
-
-# %% ../nbs/00_tensor.ipynb #7c0c8c80
+# %% ../nbs/00_tensor.ipynb #b93b8575
 _grad_enabled = True
 
 def is_grad_enabled():
@@ -399,6 +311,7 @@ class set_grad_enabled:
         global _grad_enabled
         _grad_enabled = self.prev
 
+# %% ../nbs/00_tensor.ipynb #3a5d7f6e
 class _GradMode:
     "A context manager (and decorator) that sets grad mode to `enabled` inside it"
     enabled = True
@@ -459,74 +372,23 @@ def _accumulator(leaf):
         leaf._accumulate_grad = weakref.ref(node)
     return node
 
-# %% ../nbs/00_tensor.ipynb #2430f061
+# %% ../nbs/00_tensor.ipynb #87a7429b
 _builtin_names = set()
 
 class Function:
     """An op with its backward: subclass it with static methods `forward(ctx, *inputs)` and `backward(ctx, *grads)`,
-    then call `YourOp.apply(*inputs)`. Each call makes a `ctx`, an instance of the class (of its subclass `YourOpBackward`), that is the op's node in
-    the graph."""
+    then call `YourOp.apply(*inputs)`. Each call makes a `ctx`, an instance of the class (of its subclass
+    `YourOpBackward`), that is the op's node in the graph."""
     _materialize_grads = True
 
     def __init_subclass__(cls, node=False, **kwargs):
         super().__init_subclass__(**kwargs)
-        if node: return                                  # the class of this Function's nodes, made just below
-        # PyTorch names its own nodes MulBackward0, ..., and a custom Function's node MyFnBackward. maxine's own ops
-        # are those defined in maxine's modules (or defined again under the same name, as running a notebook does)
-        if cls.__module__.startswith('maxine.'): _builtin_names.add(cls.__qualname__)
-        cls._builtin = cls.__qualname__ in _builtin_names
-        name = cls.__name__.removesuffix('Function') if cls._builtin else cls.__name__   # LinearFunction -> LinearBackward0
-        cls._node_name = f"{name}Backward" + ('0' if cls._builtin else '')
-        cls._node_class = type(cls._node_name, (cls,), {'__module__': cls.__module__}, node=True)
+        if not node: _name_nodes(cls)                      # not for the class of nodes made just below
 
     @staticmethod
     def forward(ctx, *args, **kwargs): raise NotImplementedError("a Function needs a forward(ctx, ...) staticmethod")
     @staticmethod
     def backward(ctx, *grads): raise NotImplementedError("a Function needs a backward(ctx, ...) staticmethod")
-
-    def save_for_backward(self, *tensors):
-        "Keep `tensors` (and their current versions) for the backward pass"
-        self._saved = tensors
-        self._saved_versions = tuple(t._version_counter[0] if isinstance(t, Tensor) else None for t in tensors)
-
-    @property
-    def saved_tensors(self):
-        "The tensors given to `save_for_backward`, checked to be unchanged since"
-        if self.__dict__.get('_freed'): raise RuntimeError(_FREED)
-        for i, (t, version) in enumerate(zip(self._saved, self._saved_versions)):
-            if isinstance(t, Tensor) and t._version_counter[0] != version:
-                raise RuntimeError(
-                    f"one of the variables needed for gradient computation has been modified by an inplace operation: "
-                    f"[{t.dtype} {list(t.shape)}], which is saved tensor {i} of {self.name()}, is at version "
-                    f"{t._version_counter[0]}; expected version {version} instead. Hint: make a copy (clone()) before "
-                    f"changing it in place, or change it out of place (x = x + 1 rather than x += 1).")
-        outputs = self.__dict__.get('_saved_outputs')
-        if outputs and _grad_enabled:      # create_graph: a saved output is this node's output again, in the new graph
-            return tuple(_output_again(self, t, outputs[i]) if i in outputs else t for i, t in enumerate(self._saved))
-        return self._saved
-
-    def mark_non_differentiable(self, *outputs):
-        "Say that these outputs (e.g. indices) have no gradient"
-        self._non_differentiable = {id(o) for o in outputs}
-
-    def set_materialize_grads(self, value):
-        "With False, backward receives None (not zeros) for outputs that got no gradient"
-        self._materialize_grads = value
-
-    def name(self):
-        "The node's name, as PyTorch's (e.g. 'MulBackward0')"
-        return self._node_name
-    def __repr__(self): return f"<{self._node_name} object at {hex(id(self))}>"
-
-    def __getattr__(self, name):             # only reached when normal lookup fails
-        if self.__dict__.get('_freed'): raise RuntimeError(_FREED)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
-    @property
-    def next_functions(self):
-        "For each input of forward, (the node its gradient goes to, which output of that node it was); (None, 0) if none"
-        return tuple((None, 0) if e is None else (_accumulator(e[0]) if isinstance(e[0], Tensor) else e[0], e[1])
-                     for e in self._edges)
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -548,7 +410,74 @@ class Function:
         if recording: _record(ctx, args, outputs)
         return outputs
 
-# %% ../nbs/00_tensor.ipynb #98175d27
+def _name_nodes(cls):
+    "Name `cls`'s nodes as PyTorch names its own (MulBackward0) and a custom Function's (MyFnBackward), and make their class"
+    # maxine's own ops are those defined in maxine's modules (or defined again under the same name, as running a notebook does)
+    if cls.__module__.startswith('maxine.'): _builtin_names.add(cls.__qualname__)
+    cls._builtin = cls.__qualname__ in _builtin_names
+    name = cls.__name__.removesuffix('Function') if cls._builtin else cls.__name__   # LinearFunction -> LinearBackward0
+    cls._node_name = f"{name}Backward" + ('0' if cls._builtin else '')
+    cls._node_class = type(cls._node_name, (cls,), {'__module__': cls.__module__}, node=True)
+
+# %% ../nbs/00_tensor.ipynb #104d6ef7
+def node_method(name):
+    "Decorator: make the function a method (or, for a property, an attribute) of every `Function`'s node under `name`"
+    def attach(fn): setattr(Function, name, fn); return fn
+    return attach
+
+@node_method('save_for_backward')
+def _save_for_backward(self, *tensors):
+    "Keep `tensors` (and their current versions) for the backward pass"
+    self._saved = tensors
+    self._saved_versions = tuple(t._version_counter[0] if isinstance(t, Tensor) else None for t in tensors)
+
+def _saved_tensors(self):
+    "The tensors given to `save_for_backward`, checked to be unchanged since"
+    if self.__dict__.get('_freed'): raise RuntimeError(_FREED)
+    for i, (t, version) in enumerate(zip(self._saved, self._saved_versions)):
+        if isinstance(t, Tensor) and t._version_counter[0] != version:
+            raise RuntimeError(
+                f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+                f"[{t.dtype} {list(t.shape)}], which is saved tensor {i} of {self.name()}, is at version "
+                f"{t._version_counter[0]}; expected version {version} instead. Hint: make a copy (clone()) before "
+                f"changing it in place, or change it out of place (x = x + 1 rather than x += 1).")
+    outputs = self.__dict__.get('_saved_outputs')
+    if outputs and _grad_enabled:      # create_graph: a saved output is this node's output again, in the new graph
+        return tuple(_output_again(self, t, outputs[i]) if i in outputs else t for i, t in enumerate(self._saved))
+    return self._saved
+node_method('saved_tensors')(property(_saved_tensors))
+
+@node_method('mark_non_differentiable')
+def _mark_non_differentiable(self, *outputs):
+    "Say that these outputs (e.g. indices) have no gradient"
+    self._non_differentiable = {id(o) for o in outputs}
+
+@node_method('set_materialize_grads')
+def _set_materialize_grads(self, value):
+    "With False, backward receives None (not zeros) for outputs that got no gradient"
+    self._materialize_grads = value
+
+# %% ../nbs/00_tensor.ipynb #8cc79692
+@node_method('name')
+def _name_of_node(self):
+    "The node's name, as PyTorch's (e.g. 'MulBackward0')"
+    return self._node_name
+
+@node_method('__repr__')
+def _node_repr(self): return f"<{self._node_name} object at {hex(id(self))}>"
+
+@node_method('__getattr__')
+def _freed_or_missing(self, name):             # only reached when normal lookup fails
+    if self.__dict__.get('_freed'): raise RuntimeError(_FREED)
+    raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+def _next_functions(self):
+    "For each input of forward, (the node its gradient goes to, which output of that node it was); (None, 0) if none"
+    return tuple((None, 0) if e is None else (_accumulator(e[0]) if isinstance(e[0], Tensor) else e[0], e[1])
+                 for e in self._edges)
+node_method('next_functions')(property(_next_functions))
+
+# %% ../nbs/00_tensor.ipynb #8350dba0
 def _as_output(o, inputs):
     "What forward returned, as an output tensor (a new one, unless forward made it itself)"
     if isinstance(o, Tensor):
@@ -582,6 +511,7 @@ def _record(ctx, inputs, outputs):
         ctx._saved_outputs = {i: nr for i, s in enumerate(saved) for nr, o in enumerate(outputs) if s is o and o.grad_fn is ctx}
         ctx._saved = tuple(_alias(s) if any(s is o for o in outputs) else s for s in saved)
 
+# %% ../nbs/00_tensor.ipynb #58add3f7
 def _alias(t):
     "A tensor on the same array and version counter as `t`, outside the graph (saving it makes no reference cycle)"
     a = _wrap(t._array)
@@ -646,29 +576,35 @@ def _add_pending(pending, node, nr, g):
         grads = pending[id(node)] = [None] * len(node._output_meta)
     grads[nr] = g if grads[nr] is None else grads[nr] + g
 
-# %% ../nbs/00_tensor.ipynb #0eb3c262
+# %% ../nbs/00_tensor.ipynb #b7a13fce
 def _run_backward(roots, retain_graph, create_graph=False, capture=None):
     """Send each root's gradient back through the graph: each node in turn, into the gradients of its inputs. Leaves
     add theirs into `.grad`, unless `capture` (a set of keys) asks for the gradients at those tensors, returned."""
-    global _grad_enabled
-    previous, _grad_enabled = _grad_enabled, create_graph        # record the backward pass only when asked to
-    try:
-        pending, captured, given = {}, {}, set()
+    pending, captured, given = {}, {}, set()
+    with set_grad_enabled(create_graph):                         # record the backward pass only when asked to
         for (node, nr), g in roots: _add_pending(pending, node, nr, g)
         for node in _topological_order([node for (node, _), _ in roots]):
-            output_grads = pending.pop(id(node), None)
-            if output_grads is None: continue
-            if isinstance(node, Tensor):                           # a leaf: the gradient arrives
-                g = _run_hooks(node._hooks, output_grads[0]) if node._hooks else output_grads[0]
-                if capture is None: _accumulate(node, g, given)
-                elif id(node) in capture: captured[id(node)] = g
-                continue
-            output_grads = _after_tensor_hooks(node, output_grads)
-            if capture is not None: _capture_outputs(node, output_grads, capture, captured)
-            for edge, g in _input_grads(node, output_grads): _add_pending(pending, edge[0], edge[1], g)
+            grads = pending.pop(id(node), None)
+            if grads is None: continue
+            if isinstance(node, Tensor): _arrived(node, grads[0], capture, captured, given); continue
+            grads = _passing(node, grads, capture, captured)
+            for (input_node, nr), g in _input_grads(node, grads): _add_pending(pending, input_node, nr, g)
             if not retain_graph: _release(node)
-        return captured
-    finally: _grad_enabled = previous
+    return captured
+
+def _arrived(leaf, g, capture, captured, given):
+    "Gradient `g` reaches `leaf`: after its hooks, into `.grad` (or kept, if `capture` asks for it)"
+    if leaf._hooks: g = _run_hooks(leaf._hooks, g)
+    if capture is None: _accumulate(leaf, g, given)
+    elif id(leaf) in capture: captured[id(leaf)] = g
+
+def _passing(node, grads, capture, captured):
+    "The gradients of `node`'s outputs, after the hooks on those output tensors (and kept, if `capture` asks for them)"
+    grads = _after_tensor_hooks(node, grads)
+    if capture is not None:
+        for nr, g in enumerate(grads):
+            if (id(node), nr) in capture: captured[(id(node), nr)] = g
+    return grads
 
 # %% ../nbs/00_tensor.ipynb #898f7279
 def _input_grads(node, output_grads):
@@ -786,14 +722,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         else: grads.append(g if isinstance(g, Tensor) else _wrap(xp.array(g)))
     return tuple(grads)
 
-# %% ../nbs/00_tensor.ipynb #63a50730
-class RemovableHandle:
-    "What `register_hook` returns: `handle.remove()` takes the hook away"
-    def __init__(self, hooks, hook): self.hooks, self.hook = hooks, hook
-    def remove(self):
-        "Take the hook away"
-        if self.hook in self.hooks: self.hooks.remove(self.hook)
-
+# %% ../nbs/00_tensor.ipynb #5a0d9616
 def _run_hooks(hooks, g):
     "Let each hook see (and maybe replace) the gradient `g`: a replacement must have its shape and dtype"
     for hook in hooks:
@@ -815,16 +744,13 @@ def _after_tensor_hooks(node, output_grads):
     if not hooks: return output_grads
     return [g if g is None else _run_hooks(hooks.get(nr, ()), g) for nr, g in enumerate(output_grads)]
 
-def _capture_outputs(node, output_grads, capture, captured):
-    "Keep the gradients of `node`'s outputs that `autograd.grad` asked for"
-    for nr, g in enumerate(output_grads):
-        if (id(node), nr) in capture: captured[(id(node), nr)] = g
-
-def _retain(ref):
-    def keep(grad):
-        t = ref()
-        if t is not None: _accumulate(t, grad if _grad_enabled else xp.array(grad._array), set())
-    return keep
+# %% ../nbs/00_tensor.ipynb #41e29bda
+class RemovableHandle:
+    "What `register_hook` returns: `handle.remove()` takes the hook away"
+    def __init__(self, hooks, hook): self.hooks, self.hook = hooks, hook
+    def remove(self):
+        "Take the hook away"
+        if self.hook in self.hooks: self.hooks.remove(self.hook)
 
 def _register_hook(self, hook):
     "Call `hook(grad)` with this tensor's gradient during backward; a tensor it returns replaces the gradient"
@@ -836,48 +762,19 @@ def _register_hook(self, hook):
     hooks.append(hook)
     return RemovableHandle(hooks, hook)
 
+def _retain(ref):
+    def keep(grad):
+        t = ref()
+        if t is not None: _accumulate(t, grad if _grad_enabled else xp.array(grad._array), set())
+    return keep
+
 def _retain_grad(self):
     "Keep this tensor's gradient in `.grad` during backward even though it is not a leaf"
     if self.grad_fn is None or self._retains_grad: return
     self._retains_grad = True
     _register_hook(self, _retain(weakref.ref(self)))
 
-# %% ../nbs/00_tensor.ipynb #673d550d
-def tensor_method(*names):
-    "Decorator: make the function a method of `Tensor`, under its own name or under each of `names`"
-    if len(names) == 1 and callable(names[0]): return tensor_method()(names[0])
-    def attach(fn):
-        for name in names or (fn.__name__,): setattr(Tensor, name, fn)
-        if isinstance(fn, property) or fn.__name__.startswith('_') or fn.__name__.endswith('_'): return fn
-        return taking_out(fn)
-    return attach
-
-def taking_out(fn):
-    "Decorator: `fn`, also taking PyTorch's `out=`: a tensor (or a tuple of them, for ops with several results) to write into"
-    @functools.wraps(fn)
-    def call(*args, out=None, **kwargs):
-        result = fn(*args, **kwargs)
-        if out is None: return result
-        if isinstance(out, (tuple, list)):
-            for o, r in zip(out, result): write_out(o, r, fn.__name__)
-            return out
-        return write_out(out, result, fn.__name__)
-    return call
-
-def write_out(out, result, name):
-    "Write `result` into the tensor `out`, as PyTorch's `out=` does"
-    if not isinstance(out, Tensor): raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
-    result = as_tensor(result)
-    if _grad_enabled and (result._requires_grad or out._requires_grad):
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
-                           f"but one of the arguments requires grad.")
-    if not xp.can_cast(result.dtype, out.dtype, 'same_kind'):
-        raise RuntimeError(f"{name}(): result type {result.dtype} can't be cast to the desired output type {out.dtype}")
-    if out.shape != result.shape: out._array = xp.empty(result.shape, out.dtype)   # resized, as PyTorch does
-    out._array[...] = result._array
-    out._version_counter[0] += 1
-    return out
-
+# %% ../nbs/00_tensor.ipynb #5e825542
 @tensor_method('backward')
 def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     "Compute the gradient of this tensor with respect to every leaf that requires grad, into their `.grad`"
@@ -896,20 +793,6 @@ def _detach_(self):
     "Cut this tensor from the graph, in place: it becomes a leaf that does not require grad"
     self.grad_fn, self._requires_grad = None, False
     return self
-
-class memory_format:
-    "A layout of a tensor's numbers in memory, as PyTorch names them; maxine's results are the same in any of them"
-    def __init__(self, name): self.name = name
-    def __repr__(self): return f"maxine.{self.name}"
-
-preserve_format, contiguous_format = memory_format('preserve_format'), memory_format('contiguous_format')
-channels_last, channels_last_3d = memory_format('channels_last'), memory_format('channels_last_3d')
-
-def check_memory_format(fmt):
-    "`fmt` must be one of PyTorch's memory formats (or None): maxine computes the same in each, so any is honoured"
-    if fmt is not None and not isinstance(fmt, memory_format):
-        raise TypeError(f"memory_format must be maxine.preserve_format, contiguous_format, channels_last or "
-                        f"channels_last_3d, got {fmt!r}")
 
 # %% ../nbs/00_tensor.ipynb #d631d64b
 class OnceDifferentiable(Function):
@@ -973,7 +856,164 @@ def bump_version(t):
     t._version_counter[0] += 1
     return t
 
-# %% ../nbs/00_tensor.ipynb #73ee46aa
+# %% ../nbs/00_tensor.ipynb #04e88601
+float16 = half = xp.float16
+float32 = xp.float32
+float64 = double = xp.float64
+int8, uint8 = xp.int8, xp.uint8
+int16 = short = xp.int16
+int32 = xp.int32
+int64 = long = xp.int64
+bool_ = xp.bool_
+
+def get_default_dtype():
+    "The dtype of floating-point tensors made from Python numbers and lists (float32 unless changed)"
+    return _default_dtype
+
+def set_default_dtype(d):
+    "Make `d` (float32 or float64, or float16) the dtype of new floating-point tensors"
+    global _default_dtype
+    d = xp.dtype(d)
+    if d.kind != 'f': raise TypeError(f"set_default_dtype: only floating-point dtypes can be the default, got {d}")
+    _default_dtype = d
+
+def is_floating_point(input):
+    "True if `input` holds floating-point numbers"
+    return input.dtype.kind == 'f'
+
+# %% ../nbs/00_tensor.ipynb #b8463799
+def _category(dtype): return 0 if dtype.kind == 'b' else 2 if dtype.kind == 'f' else 1
+
+def promote_types(type1, type2):
+    "The dtype that both can be converted to, by PyTorch's rules: a floating type wins over any integer type"
+    a, b = xp.dtype(type1), xp.dtype(type2)
+    if a == b: return a
+    ca, cb = _category(a), _category(b)
+    if ca != cb: return a if ca > cb else b
+    return xp.promote_types(a, b)
+
+def _combine_tiers(higher, lower):
+    "A lower tier of operands decides only if it brings a higher category (e.g. a float number with an int tensor)"
+    if lower is None: return higher
+    if higher is None: return lower
+    if _category(lower) > _category(higher): return promote_types(higher, lower)
+    return higher
+
+# %% ../nbs/00_tensor.ipynb #b5fb0970
+def _number_dtype(x):
+    if isinstance(x, bool): return xp.dtype(bool_)
+    if isinstance(x, numbers.Integral): return xp.dtype(int64)
+    if isinstance(x, numbers.Real): return _default_dtype
+    raise TypeError(f"expected a Tensor or a number, got {type(x).__name__}")
+
+def result_type(*operands):
+    "The dtype of an elementwise op on `operands` (tensors and Python numbers), as in PyTorch"
+    if len(operands) == 2 and isinstance(operands[0], Tensor):        # the common cases, decided quickly
+        d, other = operands[0]._array.dtype, operands[1]
+        if isinstance(other, Tensor):
+            if other._array.dtype == d: return d
+        elif d.kind == 'f' and (type(other) is float or type(other) is int): return d
+    dims = zero_dim = number = None
+    for x in operands:
+        if isinstance(x, Tensor):
+            if x._array.ndim: dims = x.dtype if dims is None else promote_types(dims, x.dtype)
+            else: zero_dim = x.dtype if zero_dim is None else promote_types(zero_dim, x.dtype)
+        else:
+            d = _number_dtype(x)
+            number = d if number is None else promote_types(number, d)
+    return _combine_tiers(dims, _combine_tiers(zero_dim, number))
+
+# %% ../nbs/00_tensor.ipynb #79241726
+_DEVICE_TYPES = ('cpu', 'cuda', 'mps', 'xpu', 'meta', 'hip', 'xla', 'mtia', 'privateuseone')
+
+class device:
+    "Where a tensor's numbers live, as `torch.device`: maxine has only `device('cpu')`"
+    def __init__(self, type='cpu', index=None):
+        if isinstance(type, device): type, index = type.type, type.index
+        elif isinstance(type, int): type, index = 'cuda', type
+        elif ':' in str(type):
+            type, _, number = str(type).partition(':')
+            if not number.isdigit(): raise RuntimeError(f"Invalid device string: '{type}:{number}'")
+            index = int(number)
+        if type not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device string: {type}")
+        self.type, self.index = type, index
+
+    def __eq__(self, other):
+        if isinstance(other, str): other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+    def __hash__(self): return hash((self.type, self.index))
+    def __str__(self): return self.type if self.index is None else f"{self.type}:{self.index}"
+    def __repr__(self):
+        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+
+_CPU = device('cpu')
+
+def check_device(d):
+    "`d` (a device, a string such as 'cpu', or None) as a device maxine has; any other is a clear error"
+    if d is None: return _CPU
+    d = device(d)
+    if d.type != 'cpu':
+        raise RuntimeError(f"maxine computes with NumPy on the CPU: device '{d}' is not available "
+                           f"(maxine.cuda.is_available() and maxine.accelerator.is_available() are False). Use 'cpu'.")
+    return _CPU
+
+# %% ../nbs/00_tensor.ipynb #04618e22
+tensor_method('device')(property(lambda self: _CPU, doc="Where the numbers live: always `device('cpu')`"))
+tensor_method('is_cuda')(property(lambda self: False, doc="False: maxine computes on the CPU"))
+
+class accelerator:
+    "PyTorch's `torch.accelerator` as maxine sees it: no accelerator"
+    @staticmethod
+    def is_available():
+        "Is there an accelerator (a GPU)? Never, in maxine"
+        return False
+    @staticmethod
+    def device_count():
+        "How many accelerators: 0"
+        return 0
+    @staticmethod
+    def current_accelerator(check_available=False):
+        "The accelerator's device: None, there is none"
+        return None
+
+# %% ../nbs/00_tensor.ipynb #46eb726d
+class _TypedTensorClass(type):
+    "The metaclass of `FloatTensor` and the rest: `isinstance(t, FloatTensor)` asks whether `t` is a float32 tensor"
+    def __instancecheck__(cls, obj): return isinstance(obj, Tensor) and obj._array.dtype == cls.dtype
+    def __repr__(cls): return f"<class 'maxine.{cls.__name__}'>"
+
+def _typed_tensor_class(name, dtype):
+    def make(cls, *args, device=None):
+        if device is not None: check_device(device)
+        return _wrap(_constructed(args, dtype))
+    return _TypedTensorClass(name, (), {'dtype': xp.dtype(dtype), '__new__': make,
+                                        '__doc__': f"`{name}(*sizes)` or `{name}(data)`: a tensor of {xp.dtype(dtype).name}"})
+
+FloatTensor, DoubleTensor, HalfTensor = (_typed_tensor_class(n, d) for n, d in
+                                         (('FloatTensor', float32), ('DoubleTensor', float64), ('HalfTensor', float16)))
+LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (_typed_tensor_class(n, d) for n, d in
+    (('LongTensor', int64), ('IntTensor', int32), ('ShortTensor', int16), ('CharTensor', int8), ('ByteTensor', uint8),
+     ('BoolTensor', bool_)))
+_TYPED_TENSOR_CLASSES = {c.__name__: c for c in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,
+                                                  ShortTensor, CharTensor, ByteTensor, BoolTensor)}
+
+class Size(tuple):
+    "A shape, as PyTorch's `torch.Size`: a tuple of sizes, with `numel()`"
+    def numel(self):
+        "The number of elements a tensor of this shape holds"
+        return math.prod(self)
+    def __repr__(self): return f"maxine.Size({list(self)})"
+
+def set_default_device(device):
+    "PyTorch's default device for new tensors: maxine's is the CPU, and no other can be set"
+    check_device(device)
+
+def get_default_device():
+    "Where new tensors are made: the CPU"
+    return _CPU
+
+# %% ../nbs/00_tensor.ipynb #ce67992c
 class Cast(Function):
     "The same numbers in another dtype; the gradient is cast back"
     @staticmethod
@@ -1002,6 +1042,7 @@ def _to(self, *args, **kwargs):
     dtype = _to_args(args, dict(kwargs))
     return self if dtype is None or dtype == self._array.dtype else Cast.apply(self, dtype)
 
+# %% ../nbs/00_tensor.ipynb #3df43917
 @tensor_method('type')
 def _type(self, dtype=None, non_blocking=False):
     "With no argument, the type's name as PyTorch writes it (`'maxine.FloatTensor'`); else this tensor as `dtype`"
@@ -1034,3 +1075,18 @@ def _cast_method(dtype):
     return cast
 
 for _name, _dtype in _DTYPE_NAMES.items(): tensor_method(_name)(_cast_method(_dtype))
+
+# %% ../nbs/00_tensor.ipynb #51e6c71f
+class memory_format:
+    "A layout of a tensor's numbers in memory, as PyTorch names them; maxine's results are the same in any of them"
+    def __init__(self, name): self.name = name
+    def __repr__(self): return f"maxine.{self.name}"
+
+preserve_format, contiguous_format = memory_format('preserve_format'), memory_format('contiguous_format')
+channels_last, channels_last_3d = memory_format('channels_last'), memory_format('channels_last_3d')
+
+def check_memory_format(fmt):
+    "`fmt` must be one of PyTorch's memory formats (or None): maxine computes the same in each, so any is honoured"
+    if fmt is not None and not isinstance(fmt, memory_format):
+        raise TypeError(f"memory_format must be maxine.preserve_format, contiguous_format, channels_last or "
+                        f"channels_last_3d, got {fmt!r}")

@@ -26,3 +26,9 @@ from .normalization import BatchNorm1d, BatchNorm2d
 
 # %% ../../../nbs/94_module_paths.ipynb #6134c7fe
 from .normalization import BatchNorm1d, BatchNorm2d
+
+# %% ../../../nbs/94_module_paths.ipynb #6134c7fe
+from .normalization import BatchNorm1d, BatchNorm2d
+
+# %% ../../../nbs/94_module_paths.ipynb #6134c7fe
+from .normalization import BatchNorm1d, BatchNorm2d

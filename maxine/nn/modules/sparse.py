@@ -26,3 +26,9 @@ from .embedding import Embedding
 
 # %% ../../../nbs/94_module_paths.ipynb #f85a8f31
 from .embedding import Embedding
+
+# %% ../../../nbs/94_module_paths.ipynb #f85a8f31
+from .embedding import Embedding
+
+# %% ../../../nbs/94_module_paths.ipynb #f85a8f31
+from .embedding import Embedding

@@ -26,3 +26,9 @@ from . import DataLoader, default_collate, get_worker_info
 
 # %% ../../../nbs/94_module_paths.ipynb #880687fb
 from . import DataLoader, default_collate, get_worker_info
+
+# %% ../../../nbs/94_module_paths.ipynb #880687fb
+from . import DataLoader, default_collate, get_worker_info
+
+# %% ../../../nbs/94_module_paths.ipynb #880687fb
+from . import DataLoader, default_collate, get_worker_info

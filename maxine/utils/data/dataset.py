@@ -26,3 +26,9 @@ from . import Dataset, IterableDataset, ChainDataset, TensorDataset, Subset, Con
 
 # %% ../../../nbs/94_module_paths.ipynb #ebd37779
 from . import Dataset, IterableDataset, ChainDataset, TensorDataset, Subset, ConcatDataset, random_split
+
+# %% ../../../nbs/94_module_paths.ipynb #ebd37779
+from . import Dataset, IterableDataset, ChainDataset, TensorDataset, Subset, ConcatDataset, random_split
+
+# %% ../../../nbs/94_module_paths.ipynb #ebd37779
+from . import Dataset, IterableDataset, ChainDataset, TensorDataset, Subset, ConcatDataset, random_split

@@ -26,3 +26,9 @@ from . import Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, We
 
 # %% ../../../nbs/94_module_paths.ipynb #ef747736
 from . import Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler
+
+# %% ../../../nbs/94_module_paths.ipynb #ef747736
+from . import Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler
+
+# %% ../../../nbs/94_module_paths.ipynb #ef747736
+from . import Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler
