@@ -1,26 +1,6 @@
-"""A deep-learning library written to be read: a NumPy Tensor with automatic differentiation, layers, losses, optimizers and a training loop, checked against PyTorch.
-
-maxine is a deep-learning library written to be read, and laid out as PyTorch is: `maxine.tensor` (the `Tensor`,
-dtypes, grad mode, `autograd.Function` and the backward engine), the ops by kind (`pointwise`, `reduction`, `shape`,
-`indexing`, `linalg`, `creation`, `random`), `maxine.autograd`, `maxine.nn` (layers in `nn.modules.*`, with
-`nn.functional`, `nn.init`, `nn.utils`), `maxine.optim` (and `optim.lr_scheduler`), `maxine.utils.data`,
-`maxine.transforms`, `maxine.data` (MNIST, Fashion-MNIST, KMNIST), `maxine.metrics`, `maxine.learner` and
-`maxine.callbacks`, `maxine.serialization` (`save`, `load`) and `maxine.cli` (`maxine-train`). The everyday names
-are at the top level, as in `torch`: `maxine.tensor`, `maxine.zeros`, `maxine.no_grad`, `maxine.save`, ... Each
-module is written, explained and tested in a numbered notebook: https://maxine-dl.github.io/maxine/"""
-
 __version__ = "0.0.1"
 """A deep-learning library written to be read: a NumPy `Tensor` with automatic differentiation, and everything needed
 to train neural networks on it, checked against PyTorch.
-
-maxine is a deep-learning library written to be read, and laid out as PyTorch is: `maxine.tensor` (the `Tensor`,
-dtypes, grad mode, `autograd.Function` and the backward engine), the ops by kind (`pointwise`, `reduction`, `shape`,
-`indexing`, `linalg`, `creation`, `random`), `maxine.autograd`, `maxine.nn` (layers in `nn.modules.*`, with
-`nn.functional`, `nn.init`, `nn.utils`), `maxine.optim` (and `optim.lr_scheduler`), `maxine.utils.data`,
-`maxine.transforms`, `maxine.data` (MNIST, Fashion-MNIST, KMNIST), `maxine.metrics`, `maxine.learner` and
-`maxine.callbacks`, `maxine.serialization` (`save`, `load`) and `maxine.cli` (`maxine-train`). The everyday names
-are at the top level, as in `torch`: `maxine.tensor`, `maxine.zeros`, `maxine.no_grad`, `maxine.save`, ... Each
-module is written, explained and tested in a numbered notebook: https://maxine-dl.github.io/maxine/
 
 Docs: https://maxine-dl.github.io/maxine/index.html.md"""
 
@@ -47,7 +27,7 @@ from maxine.pointwise import (arcsin, arccos, arctan, arcsinh, arccosh, arctanh,
     bitwise_left_shift, bitwise_right_shift, clone, add_, sub_, mul_, div_, pow_, neg_, abs_, exp_, log_, sqrt_, sin_,
     cos_, tanh_, sigmoid_, relu_, floor_, ceil_, round_, trunc_, clamp_, clamp_min_, clamp_max_, lerp_, nan_to_num_,
     fill_, zero_, copy_)
-from maxine.reduction import (MinMax, sum, mean, prod, max, min, amax, amin, argmax, argmin, all, any, count_nonzero,
+from maxine.reduction import (sum, mean, prod, max, min, amax, amin, argmax, argmin, all, any, count_nonzero,
     var, std, var_mean, std_mean, logsumexp, softmax, log_softmax, cumsum, cumprod, sort, argsort, topk)
 from maxine.shape import (swapaxes, swapdims, moveaxis, concat, concatenate, reshape, view, view_as, reshape_as, ravel,
     flatten, unflatten, squeeze, unsqueeze, permute, transpose, t, movedim, expand, expand_as, broadcast_to,
@@ -68,20 +48,17 @@ import maxine.autograd.function, maxine.autograd.functional
 from maxine import amp, cuda, backends, onnx, jit, distributions
 from maxine.amp import autocast
 import maxine.cuda.amp, maxine.backends.cudnn, maxine.backends.mps
+import maxine.nn.parameter, maxine.nn.modules.batchnorm, maxine.nn.modules.sparse   # PyTorch's addresses (94_*)
+import maxine.utils.data.dataset, maxine.utils.data.sampler, maxine.utils.data.dataloader
 from maxine.serialization import save, load
 from maxine import autograd, linalg, nn, optim, utils, metrics, data, transforms, serialization, learner, callbacks, memory
-
-# Names from before the restructure of 2026-11-29, kept working.
-from maxine.tensor import sum_to_shape as unbroadcast, float32 as default_float
-from maxine.nn.modules import loss
 from maxine.memory import reuse_freed_memory, reuse_freed_memory_wanted
 
 # The one process-wide setting (see 06c_memory): freed memory is kept for the next large array.
 # MAXINE_REUSE_FREED_MEMORY=0 in the environment keeps the C library's defaults.
 REUSE_FREED_MEMORY = reuse_freed_memory_wanted() and reuse_freed_memory()
 
-__all__ = [name for name in dir() if not name.startswith('_')]      # `from maxine import *`: every name above
-
-# %% ../nbs/index.ipynb #06045e96
-import sys as _sys
-_sys.modules.setdefault('maxine.loss', loss)        # `import maxine.loss` and `from maxine.loss import ...` as before
+# `from maxine import *`: every name above but those that would hide Python's own (`maxine.sum`, `maxine.float`, ...
+# stay reachable as attributes, as in `torch`)
+import builtins as _builtins
+__all__ = [name for name in dir() if not name.startswith('_') and not hasattr(_builtins, name)]

@@ -1,4 +1,4 @@
-"""`maxine.amp`: PyTorch's `autocast` and `GradScaler`, for programs that train in half precision, and `maxine.cuda.amp`, their older names.
+"""`maxine.amp`: PyTorch's `autocast` and `GradScaler`, for programs that train in half precision on a GPU; on maxine's CPU they do what PyTorch's do without CUDA.
 
 Docs: https://maxine-dl.github.io/maxine/amp.html.md"""
 
@@ -8,7 +8,7 @@ Docs: https://maxine-dl.github.io/maxine/amp.html.md"""
 __all__ = ['autocast', 'is_autocast_available', 'GradScaler']
 
 # %% ../nbs/95_amp.ipynb #46f9410a
-import functools, math, warnings
+import functools, warnings
 from .tensor import Tensor, no_grad, xp
 
 class autocast:

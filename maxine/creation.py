@@ -11,7 +11,7 @@ __all__ = ['zeros', 'ones', 'empty', 'full', 'zeros_like', 'ones_like', 'empty_l
 # %% ../nbs/00f_creation.ipynb #4baca68a
 import math, operator
 from .tensor import (Tensor, tensor_method, taking_out, check_memory_format, as_tensor, check_device,
-    get_default_dtype, xp, int64, bool_)
+    get_default_dtype, dtype_or_default, xp, int64, bool_)
 
 # %% ../nbs/00f_creation.ipynb #23a54f1c
 def _size(sizes, **keywords):
@@ -32,7 +32,7 @@ def _made(array, device, requires_grad):
     t = as_tensor(array)
     return t.requires_grad_() if requires_grad else t
 
-def _float(dtype): return xp.dtype(dtype) if dtype is not None else get_default_dtype()
+def _float(dtype): return dtype_or_default(dtype)
 
 @taking_out
 def zeros(*size, dtype=None, device=None, requires_grad=False, **size_keyword):

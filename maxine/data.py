@@ -14,9 +14,9 @@ __all__ = ['GZIP_MAX_RATIO', 'MNIST_FILES', 'MNIST_MD5', 'MNIST_CONTENT_SHA256',
 import gzip, hashlib, importlib.resources, math, os, urllib.request, warnings, zlib
 from pathlib import Path
 from tqdm.auto import tqdm
-from .tensor import as_tensor, xp, int64
-from .utils.data import Dataset, TensorDataset, DataLoader, default_collate
-from .transforms import Compose, ToFloat, ToTensor, Normalize, FlattenImage, RandomShift
+from .tensor import as_tensor, xp
+from .utils.data import Dataset, TensorDataset, DataLoader
+from .transforms import Compose, ToFloat, Normalize, FlattenImage, RandomShift
 from .serialization import atomic_file
 
 # %% ../nbs/04c_datasets.ipynb #2f1b42b1

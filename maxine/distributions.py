@@ -9,7 +9,7 @@ __all__ = ['Distribution', 'Normal', 'Uniform', 'Bernoulli', 'Categorical', 'Mul
 
 # %% ../nbs/00k_distributions.ipynb #c9e0852a
 import math, numbers
-from .tensor import Tensor, as_tensor, get_default_dtype, no_grad, xp
+from .tensor import as_tensor, get_default_dtype, no_grad, xp
 from .pointwise import where
 from .shape import broadcast_tensors, stack
 from .linalg import matmul

@@ -11,19 +11,19 @@ __all__ = ['RECIPES', 'bigram_counts', 'bigram_nll', 'Bigram', 'lm_loss', 'evalu
            'write']
 
 # %% ../nbs/08_language_models.ipynb #48388521
-import math, time
-from .tensor import Tensor, as_tensor, no_grad, xp, int64
+import math
+from .tensor import as_tensor, no_grad, xp, int64
 from .creation import arange, zeros
 from .shape import cat, roll
 from .reduction import softmax
-from .random import Generator, multinomial, manual_seed
+from .random import Generator, multinomial
 from .serialization import save, load
 from . import nn, optim
 from .nn import functional as F
 from .optim.lr_scheduler import LambdaLR
 from .utils.data import DataLoader, RandomSampler
 from .data import DataLoaders
-from .text import CharVocab, name_sequences, BLOCK_SIZES
+from .text import CharVocab, BLOCK_SIZES
 from .learner import Learner, Callback, ScheduleLR, GradientClip
 
 # %% ../nbs/08_language_models.ipynb #18336ad8

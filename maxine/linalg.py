@@ -10,7 +10,7 @@ __all__ = ['inner', 'ger', 'Matmul', 'matmul', 'mm', 'bmm', 'mv', 'dot', 'outer'
 
 # %% ../nbs/00e_linalg.ipynb #198aa6b0
 import math, string
-from .tensor import (Tensor, Function, ShapeError, once_differentiable, tensor_method, as_tensor, result_type,
+from .tensor import (Function, ShapeError, once_differentiable, tensor_method, as_tensor, result_type,
     is_grad_enabled, xp)
 from .pointwise import where
 from .reduction import with_kept_dims

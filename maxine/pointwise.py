@@ -23,9 +23,9 @@ __all__ = ['arcsin', 'arccos', 'arctan', 'arcsinh', 'arccosh', 'arctanh', 'absol
            'fill_', 'zero_', 'copy_']
 
 # %% ../nbs/00a_pointwise.ipynb #87951576
-import math, numbers
+import math
 from .tensor import (Tensor, Function, ShapeError, tensor_method, update_, as_tensor, result_type, check_memory_format,
-                           get_default_dtype, xp, float32, bool_)
+                           get_default_dtype, xp, bool_)
 
 # %% ../nbs/00a_pointwise.ipynb #4b695908
 def _operand(x):

@@ -10,9 +10,8 @@ __all__ = ['default_generator', 'Generator', 'manual_seed', 'seed', 'initial_see
            'normal', 'normal_', 'uniform_', 'bernoulli_', 'exponential_', 'random_']
 
 # %% ../nbs/00g_random.ipynb #d097551d
-import math
 from .tensor import (Tensor, tensor_method, taking_out, check_memory_format, update_, as_tensor, check_device,
-    get_default_dtype, xp, int64)
+    get_default_dtype, dtype_or_default, xp, int64)
 
 # %% ../nbs/00g_random.ipynb #17d739ec
 class Generator:
@@ -84,7 +83,7 @@ def _size(size):
 def _random(draw, size, dtype, device, requires_grad):
     "Draw floats of `size` with `draw(size, dtype)`, as a tensor of `dtype` (the default float dtype if None)"
     check_device(device)
-    dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
+    dtype = dtype_or_default(dtype)
     if dtype.kind != 'f': raise TypeError(f"expected a floating-point dtype, got {dtype}")
     native = dtype if dtype in (xp.float32, xp.float64) else xp.dtype(xp.float32)
     t = as_tensor(draw(size, native).astype(dtype, copy=False))

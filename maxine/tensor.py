@@ -12,9 +12,9 @@ __all__ = ['xp', 'float16', 'half', 'float32', 'float64', 'double', 'int8', 'uin
            'is_grad_enabled', 'set_grad_enabled', 'no_grad', 'enable_grad', 'inference_mode', 'AccumulateGrad',
            'Function', 'node_method', 'sum_to_shape', 'set_detect_anomaly', 'is_anomaly_enabled', 'backward', 'grad',
            'RemovableHandle', 'OnceDifferentiable', 'once_differentiable', 'update_', 'bump_version',
-           'get_default_dtype', 'set_default_dtype', 'is_floating_point', 'promote_types', 'result_type', 'device',
-           'check_device', 'accelerator', 'Size', 'set_default_device', 'get_default_device', 'Cast', 'memory_format',
-           'check_memory_format']
+           'get_default_dtype', 'set_default_dtype', 'is_floating_point', 'dtype_or_default', 'check_whole',
+           'promote_types', 'result_type', 'device', 'check_device', 'accelerator', 'Size', 'set_default_device',
+           'get_default_device', 'Cast', 'memory_format', 'check_memory_format']
 
 # %% ../nbs/00_tensor.ipynb #852db5a5
 import functools, math, numbers, warnings, weakref
@@ -880,6 +880,16 @@ def set_default_dtype(d):
 def is_floating_point(input):
     "True if `input` holds floating-point numbers"
     return input.dtype.kind == 'f'
+
+def dtype_or_default(dtype):
+    "`dtype` as an array-library dtype, or the default floating-point dtype when it is None (as layers and factories take it)"
+    return _default_dtype if dtype is None else xp.dtype(dtype)
+
+def check_whole(owner, name, value, low=0):
+    "Raise a ValueError naming `owner` and `name` unless `value` is a whole number (not a bool) of at least `low`"
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low: return value
+    what = {0: 'a non-negative whole number', 1: 'a positive whole number'}.get(low, f'a whole number >= {low}')
+    raise ValueError(f"{owner}: {name} must be {what}, got {value!r}")
 
 # %% ../nbs/00_tensor.ipynb #b8463799
 def _category(dtype): return 0 if dtype.kind == 'b' else 2 if dtype.kind == 'f' else 1

@@ -245,3 +245,23 @@ def test_interpolate_1d_and_upsample_modules_match_torch(mode):
                          (nn.UpsamplingBilinear2d(size=(5, 4)), torch.nn.UpsamplingBilinear2d(size=(5, 4))),
                          (nn.UpsamplingNearest2d(scale_factor=3), torch.nn.UpsamplingNearest2d(scale_factor=3))):
         np.testing.assert_allclose(ours(tensor(y)).numpy(), theirs(torch.tensor(y)).numpy(), atol=1e-12)
+
+
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(3, 9), st.integers(3, 9), st.integers(1, 3), st.integers(1, 3),
+       st.integers(0, 1), st.integers(0, 10_000))
+def test_pooling_fast_forms_equal_their_readable_forms(n, c, h, w, kernel, stride, padding, seed):
+    "max_pool2d and avg_pool2d (tap by tap) against their forms as written (windows and a reduction), values and gradients"
+    from maxine.nn.modules.pooling import max_pool2d_as_written, avg_pool2d_as_written
+    assume(padding <= kernel // 2 and kernel <= min(h, w) + 2 * padding)
+    x = randn(seed, (n, c, h, w))
+    g_out = None
+    for fast, written in ((F.avg_pool2d, avg_pool2d_as_written), (F.max_pool2d, max_pool2d_as_written)):
+        results = []
+        for fn in (fast, written):
+            t = tensor(x, requires_grad=True)
+            out = fn(t, kernel, stride, padding)
+            g_out = randn(seed + 1, tuple(out.shape)) if g_out is None or g_out.shape != tuple(out.shape) else g_out
+            out.backward(tensor(g_out))
+            results.append((out.detach().numpy(), t.grad.numpy()))
+        np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12, atol=1e-12)

@@ -236,7 +236,43 @@ def test_init_conv_layout_fans_and_gains():
 
 def test_functional_namespace_like_torch():
     import maxine.nn.functional as F2
-    assert F2 is F and F.cross_entropy is maxine.loss.cross_entropy and nn.CrossEntropyLoss is maxine.loss.CrossEntropyLoss
+    assert F2 is F and F.cross_entropy is maxine.nn.modules.loss.cross_entropy and nn.CrossEntropyLoss is maxine.nn.modules.loss.CrossEntropyLoss
     x = randn(0, (4, 3))
     check_against_torch(lambda t: F.linear(t, tensor(np.ones((2, 3))), tensor(np.ones(2))), x,
                         torch_fn=lambda t: torch.nn.functional.linear(t, torch.ones(2, 3, dtype=torch.float64), torch.ones(2, dtype=torch.float64)))
+
+
+def test_from_maxine_import_star_hides_none_of_pythons_names():
+    import builtins
+    namespace = {}
+    exec('from maxine import *', namespace)
+    assert not [name for name in namespace if name != '__builtins__' and hasattr(builtins, name)]
+    assert maxine.sum is maxine.reduction.sum and maxine.float is maxine.float32      # still there as attributes, as in torch
+
+
+LAYERS_WITH_WEIGHTS = {
+    'Linear': lambda: nn.Linear(5, 3), 'Conv2d': lambda: nn.Conv2d(3, 4, 3), 'ConvTranspose2d': lambda: nn.ConvTranspose2d(3, 4, 3),
+    'Embedding': lambda: nn.Embedding(6, 3, padding_idx=2), 'LSTM': lambda: nn.LSTM(3, 4, 2, bidirectional=True),
+    'GRUCell': lambda: nn.GRUCell(3, 4), 'PReLU': lambda: nn.PReLU(3, init=0.1), 'LayerNorm': lambda: nn.LayerNorm(4),
+    'GroupNorm': lambda: nn.GroupNorm(2, 4), 'RMSNorm': lambda: nn.RMSNorm(4), 'BatchNorm2d': lambda: nn.BatchNorm2d(3),
+}
+
+@pytest.mark.parametrize('name', sorted(LAYERS_WITH_WEIGHTS))
+def test_reset_parameters_draws_the_layers_start_again(name):
+    "Every layer with weights starts them in `reset_parameters` (with nn.init), so calling it again, with the same seed, starts over"
+    maxine.manual_seed(0)
+    layer = LAYERS_WITH_WEIGHTS[name]()
+    start = {k: v.detach().numpy().copy() for k, v in layer.state_dict().items()}
+    with maxine.no_grad():
+        for p in layer.parameters(): p.fill_(7.)
+    maxine.manual_seed(0)
+    layer.reset_parameters()
+    for k, v in layer.state_dict().items(): np.testing.assert_array_equal(v.detach().numpy(), start[k], err_msg=k)
+    if name == 'Embedding': assert not start['weight'][2].any()               # the padding row
+    if name == 'PReLU': assert (start['weight'] == np.float32(0.1)).all()
+
+
+def test_multihead_attention_starts_as_pytorchs():
+    mha = nn.MultiheadAttention(8, 2)
+    assert not mha.in_proj_bias.detach().numpy().any() and not mha.out_proj.bias.detach().numpy().any()
+    assert np.abs(mha.in_proj_weight.detach().numpy()).max() <= np.sqrt(6 / (8 + 24))       # Xavier-uniform of (24, 8)

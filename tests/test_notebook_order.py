@@ -49,3 +49,13 @@ def test_the_checker_sees_an_import_from_a_later_notebook():
     found = list(imports("#| export\nfrom maxine import nn, optim\nfrom maxine.nn import functional as F\nimport maxine.cli"))
     assert 'maxine.nn' in found and 'maxine.nn.functional' in found and 'maxine.cli' in found
     assert exported_by()['maxine.nn'] == '07d_nn.ipynb' and exported_by()['maxine'] == 'index.ipynb'
+
+
+def test_every_exported_cell_appears_once_in_its_module():
+    "nbdev-export run twice writes the same modules (a cell exported to another notebook's module would be appended again)"
+    root = NBS[0].parent.parent / 'maxine'
+    repeated = []
+    for path in root.rglob('*.py'):
+        markers = re.findall(r'^# %% (.+)$', path.read_text(), re.M)
+        repeated += [f"{path.relative_to(root)}: {m}" for m in set(markers) if markers.count(m) > 1]
+    assert not repeated, 'cells written more than once:\n' + '\n'.join(sorted(repeated))

@@ -8,7 +8,7 @@ Docs: https://maxine-dl.github.io/maxine/autograd.html.md"""
 __all__ = ['GradcheckError', 'gradcheck', 'gradgradcheck', 'Variable', 'detect_anomaly', 'graph_lines', 'print_graph']
 
 # %% ../../nbs/00h_autograd.ipynb #d801dec6
-import math, warnings
+import warnings
 from ..tensor import (Tensor, Function, tensor, backward, grad, no_grad, enable_grad, set_grad_enabled, inference_mode,
                            is_grad_enabled, set_detect_anomaly, is_anomaly_enabled, AccumulateGrad, once_differentiable, xp)
 from ..shape import cat

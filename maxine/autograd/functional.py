@@ -8,7 +8,7 @@ Docs: https://maxine-dl.github.io/maxine/autograd_functional.html.md"""
 __all__ = ['vjp', 'jvp', 'jacobian', 'hessian', 'hvp', 'vhp']
 
 # %% ../../nbs/00i_autograd_functional.ipynb #6aa9a856
-from ..tensor import Tensor, grad, xp
+from ..tensor import Tensor, grad
 from ..creation import zeros, zeros_like, ones_like
 from ..shape import stack
 
@@ -41,7 +41,6 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     "`(func(inputs), J v)`, computed as the gradient of the (linear) vector-Jacobian product `u^T J` with respect to `u`"
-    single = isinstance(inputs, Tensor)
     inputs = _as_inputs(inputs, True)
     out, outs = _outputs(func, inputs)
     vs = (ones_like(inputs[0]),) if v is None else ((v,) if isinstance(v, Tensor) else tuple(v))

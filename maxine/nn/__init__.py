@@ -29,5 +29,4 @@ from .modules.rnn import RNN, GRU, LSTM, RNNCell, GRUCell, LSTMCell
 from maxine.nn.modules.transformer import (Transformer, TransformerEncoder, TransformerDecoder, TransformerEncoderLayer,
     TransformerDecoderLayer)
 from . import modules, init, utils, functional, parameter
-from .modules import batchnorm, sparse           # PyTorch's addresses of BatchNorm and Embedding
 import maxine.nn.utils.rnn

@@ -120,6 +120,14 @@ def _copy_state(state):
     return {k: (v.copy() if isinstance(v, xp.ndarray) else v) for k, v in state.items() if not k.startswith('_')}
 
 # %% ../../nbs/03_optim.ipynb #7b19e054
+def _gradient(grad, param, group):
+    "The gradient, negated to `maximize`, with weight decay: decoupled (the weights shrink by lr * wd, AdamW's) or L2 (added)"
+    g = -grad if group.get('maximize') else grad
+    wd = group['weight_decay']
+    if wd and group.get('decoupled_weight_decay'): param *= 1 - group['lr'] * wd
+    elif wd: g = g + wd * param
+    return g
+
 class SGD(Optimizer):
     "Stochastic gradient descent, with optional momentum, Nesterov momentum and weight decay"
     def __init__(self, params, lr=1e-3, momentum=0., dampening=0., weight_decay=0., nesterov=False, *, maximize=False,
@@ -134,9 +142,8 @@ class SGD(Optimizer):
                                       nesterov=nesterov, maximize=maximize))
 
     def update(self, param, grad, state, group):
-        lr, momentum, wd = group['lr'], group['momentum'], group['weight_decay']
-        g = -grad if group['maximize'] else grad
-        if wd: g = g + wd * param
+        lr, momentum = group['lr'], group['momentum']
+        g = _gradient(grad, param, group)
         if momentum:
             b = state.get('momentum_buffer')
             if b is None: b = state['momentum_buffer'] = g.copy()
@@ -154,23 +161,22 @@ def _work_array(state, param):
 class Adam(Optimizer):
     "Adam: steps scaled by running averages of the gradient and of its square"
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., amsgrad=False, *, foreach=None,
-                 maximize=False, capturable=False, differentiable=False, fused=None, decoupled_weight_decay=False):
+                 maximize=False, capturable=False, differentiable=False, fused=None, decoupled_weight_decay=False,
+                 as_written=False):
         _refuse_unsupported(type(self).__name__, differentiable=differentiable, capturable=capturable)
         name = type(self).__name__
         _check_adam_hyperparameters(name, lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize, fused=fused, decoupled_weight_decay=decoupled_weight_decay))
+        self.as_written = as_written          # maxine's own switch, not saved: which form `update` runs (Making it fast)
 
     def update(self, param, grad, state, group):
-        "The in-place form (the default), or the formula as written with `fused=False` (see Making it fast)"
-        (self.update_as_written if group['fused'] is False else self.update_in_place)(param, grad, state, group)
+        "The in-place form (the default), or the formula line for line with `as_written=True` (see Making it fast)"
+        (self.update_as_written if self.as_written else self.update_in_place)(param, grad, state, group)
 
     def _start(self, param, grad, state, group):
-        "Apply maximize and weight decay to the gradient, and make the state on the first step"
-        lr, wd = group['lr'], group['weight_decay']
-        if group['maximize']: grad = -grad
-        if wd and group['decoupled_weight_decay']: param *= 1 - lr * wd       # AdamW
-        elif wd: grad = grad + wd * param                                     # Adam's L2 penalty
+        "Apply maximize and weight decay (decoupled: AdamW; or an L2 penalty) to the gradient; make the state on the first step"
+        grad = _gradient(grad, param, group)
         if not state:
             state.update(step=0, exp_avg=xp.zeros_like(param), exp_avg_sq=xp.zeros_like(param))
             if group['amsgrad']: state['max_exp_avg_sq'] = xp.zeros_like(param)
@@ -205,17 +211,12 @@ class Adam(Optimizer):
 class AdamW(Adam):
     "Adam with decoupled weight decay (default 0.01, as in PyTorch)"
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *, maximize=False,
-                 foreach=None, capturable=False, differentiable=False, fused=None):
+                 foreach=None, capturable=False, differentiable=False, fused=None, as_written=False):
         _refuse_unsupported(type(self).__name__, differentiable=differentiable, capturable=capturable)
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize, fused=fused,
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize, fused=fused, as_written=as_written,
                          decoupled_weight_decay=True)
 
 # %% ../../nbs/03_optim.ipynb #2ed7803b
-def _gradient(grad, param, group):
-    "The gradient with maximize and an L2 weight decay applied"
-    g = -grad if group.get('maximize') else grad
-    return g + group['weight_decay'] * param if group['weight_decay'] else g
-
 class RMSprop(Optimizer):
     "Steps divided by a running root-mean-square of the gradient"
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0., momentum=0., centered=False,
@@ -316,6 +317,16 @@ class Adamax(Optimizer):
         xp.maximum(u * beta2, xp.abs(g) + eps, out=u)                 # u = max(beta2 u, |g| + eps)
         param -= group['lr'] / (1 - beta1 ** state['step']) * m / u
 
+def _moments(g, state, group, **more_state):
+    "Adam's running averages of the gradient and of its square, updated with `g` (made, with `more_state`, on the first step): (step, m, v)"
+    beta1, beta2 = group['betas']
+    if not state: state.update(step=0, exp_avg=xp.zeros_like(g), exp_avg_sq=xp.zeros_like(g), **more_state)
+    state['step'] += 1
+    m, v = state['exp_avg'], state['exp_avg_sq']
+    m *= beta1; m += (1 - beta1) * g
+    v *= beta2; v += (1 - beta2) * g * g
+    return state['step'], m, v
+
 class NAdam(Optimizer):
     "Adam with Nesterov momentum (Dozat 2016)"
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0., momentum_decay=4e-3, *,
@@ -328,18 +339,12 @@ class NAdam(Optimizer):
                                       momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay))
 
     def update(self, param, grad, state, group):
-        (beta1, beta2), lr, eps, wd = group['betas'], group['lr'], group['eps'], group['weight_decay']
-        g = -grad if group['maximize'] else grad
-        if wd and group['decoupled_weight_decay']: param *= 1 - lr * wd
-        elif wd: g = g + wd * param
-        if not state: state.update(step=0, mu_product=1.0, exp_avg=xp.zeros_like(param), exp_avg_sq=xp.zeros_like(param))
-        state['step'] += 1
-        t, m, v = state['step'], state['exp_avg'], state['exp_avg_sq']
+        (beta1, beta2), lr, eps = group['betas'], group['lr'], group['eps']
+        g = _gradient(grad, param, group)
+        t, m, v = _moments(g, state, group, mu_product=1.0)
         mu = beta1 * (1 - 0.5 * 0.96 ** (t * group['momentum_decay']))
         mu_next = beta1 * (1 - 0.5 * 0.96 ** ((t + 1) * group['momentum_decay']))
         state['mu_product'] *= mu
-        m *= beta1; m += (1 - beta1) * g
-        v *= beta2; v += (1 - beta2) * g * g
         denom = xp.sqrt(v / (1 - beta2 ** t)) + eps
         param -= lr * (1 - mu) / (1 - state['mu_product']) * g / denom
         param -= lr * mu_next / (1 - state['mu_product'] * mu_next) * m / denom
@@ -355,15 +360,9 @@ class RAdam(Optimizer):
                                       decoupled_weight_decay=decoupled_weight_decay))
 
     def update(self, param, grad, state, group):
-        (beta1, beta2), lr, eps, wd = group['betas'], group['lr'], group['eps'], group['weight_decay']
-        g = -grad if group['maximize'] else grad
-        if wd and group['decoupled_weight_decay']: param *= 1 - lr * wd
-        elif wd: g = g + wd * param
-        if not state: state.update(step=0, exp_avg=xp.zeros_like(param), exp_avg_sq=xp.zeros_like(param))
-        state['step'] += 1
-        t, m, v = state['step'], state['exp_avg'], state['exp_avg_sq']
-        m *= beta1; m += (1 - beta1) * g
-        v *= beta2; v += (1 - beta2) * g * g
+        (beta1, beta2), lr, eps = group['betas'], group['lr'], group['eps']
+        g = _gradient(grad, param, group)
+        t, m, v = _moments(g, state, group)
         c1, c2 = 1 - beta1 ** t, 1 - beta2 ** t
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * t * beta2 ** t / c2

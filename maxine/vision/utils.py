@@ -9,7 +9,7 @@ __all__ = ['make_grid', 'save_image']
 
 # %% ../../nbs/04f_vision_utils.ipynb #ec9f8b4d
 import math
-from ..tensor import Tensor, as_tensor, xp
+from ..tensor import as_tensor, xp
 
 def make_grid(tensor, nrow=8, padding=2, normalize=False, value_range=None, scale_each=False, pad_value=0.0):
     "A batch of images (N, C, H, W), or a list of (C, H, W) images, as one image (3, rows, columns) of tiles"

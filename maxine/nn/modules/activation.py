@@ -12,10 +12,11 @@ __all__ = ['Gelu', 'gelu', 'leaky_relu', 'relu6', 'elu', 'selu', 'celu', 'silu',
 
 # %% ../../../nbs/01b_activation.ipynb #b6a2fad3
 import math
-from ...tensor import Tensor, Function, once_differentiable, as_tensor, check_device, get_default_dtype, xp
+from ...tensor import Function, once_differentiable, check_device, dtype_or_default, xp
 from ...pointwise import relu, relu_, sigmoid, tanh, where, erf, clamp, exp, log1p
 from ...reduction import softmax, log_softmax
 from .module import Module, Parameter
+from .. import init as nn_init     # `init` is PReLU's argument
 
 # %% ../../../nbs/01b_activation.ipynb #b890eb0f
 class Gelu(Function):
@@ -259,7 +260,11 @@ class PReLU(Module):
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         super().__init__()
         check_device(device)
-        self.num_parameters = num_parameters
-        self.weight = Parameter(xp.full(num_parameters, init, dtype or get_default_dtype()))
+        self.num_parameters, self.init = num_parameters, init
+        self.weight = Parameter(xp.empty(num_parameters, dtype_or_default(dtype)))
+        self.reset_parameters()
+    def reset_parameters(self):
+        "Every slope `init` (0.25 unless given)"
+        nn_init.constant_(self.weight, self.init)
     def forward(self, input): return prelu(input, self.weight)
     def extra_repr(self): return f"num_parameters={self.num_parameters}"

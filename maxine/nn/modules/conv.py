@@ -10,12 +10,12 @@ __all__ = ['as_pair', 'conv_output_size', 'conv2d_as_written', 'Conv2dFunction',
 
 # %% ../../../nbs/06_conv.ipynb #f658c961
 import math
-from ...tensor import Tensor, Function, ShapeError, once_differentiable, as_tensor, check_device, get_default_dtype, xp
+from ...tensor import Function, ShapeError, once_differentiable, as_tensor, check_device, dtype_or_default, xp
 from ...linalg import einsum
 from ...creation import zeros
-from ...random import default_generator
 from .module import Module, Parameter
 from .padding import pad
+from .. import init
 
 # %% ../../../nbs/06_conv.ipynb #06dfdcb0
 def as_pair(value, name):
@@ -186,12 +186,19 @@ class Conv2d(Module):
         if padding_mode not in ('zeros', 'reflect', 'replicate', 'circular'):
             raise ValueError(f"{name}: padding_mode must be one of 'zeros', 'reflect', 'replicate' or 'circular', got {padding_mode!r}")
         self.in_channels, self.out_channels, self.groups, self.padding_mode = in_channels, out_channels, groups, padding_mode
-        bound = 1 / math.sqrt(in_channels // groups * math.prod(self.kernel_size))
-        dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
-        rng = default_generator.rng
-        self.weight = Parameter(rng.uniform(-bound, bound, (out_channels, in_channels // groups) + self.kernel_size).astype(dtype))
-        self.bias = Parameter(rng.uniform(-bound, bound, out_channels).astype(dtype)) if bias else None
+        dtype = dtype_or_default(dtype)
+        self.weight = Parameter(xp.empty(self._weight_shape(), dtype))
+        self.bias = Parameter(xp.empty(out_channels, dtype)) if bias else None
         if not bias: self.register_parameter('bias', None)
+        self.reset_parameters()
+
+    def _weight_shape(self): return (self.out_channels, self.in_channels // self.groups) + self.kernel_size
+
+    def reset_parameters(self):
+        "PyTorch's start: weight and bias uniform in +-1/sqrt(fan_in) (its `kaiming_uniform_(a=sqrt(5))`)"
+        bound = 1 / math.sqrt(init._calculate_fan_in_and_fan_out(self.weight)[0])
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None: init.uniform_(self.bias, -bound, bound)
 
     def _padded(self, input):
         "The input padded by `padding_mode` (when not zeros), and the zero padding left for the convolution"
@@ -270,10 +277,8 @@ class ConvTranspose2d(Conv2d):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, device, dtype)
         as_tuple = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,) * self._dims
         self.output_padding = as_tuple(output_padding)
-        bound = 1 / math.sqrt(out_channels // groups * math.prod(self.kernel_size))    # PyTorch's fan-in of this layout
-        dtype = self.weight.dtype
-        self.weight = Parameter(default_generator.rng.uniform(-bound, bound, (in_channels, out_channels // groups) + self.kernel_size).astype(dtype))
-        if bias: self.bias = Parameter(default_generator.rng.uniform(-bound, bound, out_channels).astype(dtype))
+
+    def _weight_shape(self): return (self.in_channels, self.out_channels // self.groups) + self.kernel_size   # the fan-in is out/groups * k
 
     def _output_padding(self, input, output_size):
         "`output_padding`, or the padding that gives `output_size` (one of the sizes a strided convolution maps from)"

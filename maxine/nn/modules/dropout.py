@@ -9,7 +9,7 @@ __all__ = ['dropout', 'dropout1d', 'dropout2d', 'dropout3d', 'Dropout', 'Dropout
 
 # %% ../../../nbs/01e_dropout.ipynb #b2fcd5a8
 import warnings
-from ...tensor import as_tensor, xp
+from ...tensor import as_tensor
 from ...random import default_generator
 from .module import Module
 

@@ -9,9 +9,9 @@ __all__ = ['one_hot', 'EmbeddingFunction', 'embedding', 'Embedding']
 
 # %% ../../../nbs/01f_embedding.ipynb #753defe4
 import math
-from ...tensor import Tensor, Function, once_differentiable, as_tensor, check_device, get_default_dtype, xp, int64
-from ...random import default_generator
+from ...tensor import Function, once_differentiable, as_tensor, check_device, check_whole, dtype_or_default, no_grad, xp, int64
 from .module import Module, Parameter
+from .. import init
 
 # %% ../../../nbs/01f_embedding.ipynb #e07e0bdf
 def one_hot(tensor, num_classes=-1):
@@ -66,9 +66,7 @@ class Embedding(Module):
                  scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):
         super().__init__()
         check_device(device)
-        for name, value in (('num_embeddings', num_embeddings), ('embedding_dim', embedding_dim)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"Embedding: {name} must be a non-negative whole number, got {value!r}")
+        check_whole('Embedding', 'num_embeddings', num_embeddings); check_whole('Embedding', 'embedding_dim', embedding_dim)
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings: raise AssertionError("Padding_idx must be within num_embeddings")
             padding_idx %= num_embeddings
@@ -76,10 +74,15 @@ class Embedding(Module):
         if sparse: raise NotImplementedError("Embedding(sparse=True): maxine has no sparse gradients (they are dense)")
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
         if _weight is None:
-            weight = default_generator.rng.standard_normal((num_embeddings, embedding_dim)).astype(dtype or get_default_dtype())
-            if padding_idx is not None: weight[padding_idx] = 0
-        else: weight = as_tensor(_weight)._array
-        self.weight = Parameter(weight, requires_grad=not _freeze)
+            self.weight = Parameter(xp.empty((num_embeddings, embedding_dim), dtype_or_default(dtype)), requires_grad=not _freeze)
+            self.reset_parameters()
+        else: self.weight = Parameter(as_tensor(_weight)._array, requires_grad=not _freeze)
+
+    def reset_parameters(self):
+        "PyTorch's start: standard normal vectors, the padding row zeros"
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            with no_grad(): self.weight[self.padding_idx] = 0
 
     def forward(self, input):
         return embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq)

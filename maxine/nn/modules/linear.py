@@ -9,8 +9,8 @@ __all__ = ['LinearFunction', 'linear', 'TransposedWeight', 'Linear', 'NonDynamic
 
 # %% ../../../nbs/01a_linear.ipynb #8dbef87f
 import math
-from ...tensor import Tensor, Function, as_tensor, check_device, get_default_dtype, is_grad_enabled, xp
-from ...random import default_generator
+from ...tensor import Tensor, Function, as_tensor, check_device, check_whole, dtype_or_default, is_grad_enabled, xp
+from .. import init
 from .module import Module, Parameter
 
 # %% ../../../nbs/01a_linear.ipynb #bd36d798
@@ -68,25 +68,24 @@ class TransposedWeight(Tensor):
     def grad(self, value): self.weight.grad = None if value is None else as_tensor(as_tensor(value)._array.T)
     def __reduce__(self): return (TransposedWeight, (self.weight,))
 
-def _check_size(layer, name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{layer}: {name} must be a non-negative whole number, got {value!r}")
-
 class Linear(Module):
     "`y = x @ w + b`, with `w` of shape (in_features, out_features); `weight` is the same numbers in PyTorch's layout"
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
-        _check_size('Linear', 'in_features', in_features)
-        _check_size('Linear', 'out_features', out_features)
+        check_whole('Linear', 'in_features', in_features); check_whole('Linear', 'out_features', out_features)
         check_device(device)
         self.in_features, self.out_features = in_features, out_features
-        bound = 1 / math.sqrt(in_features) if in_features > 0 else 0
-        dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
-        rng = default_generator.rng
-        w = rng.uniform(-bound, bound, (in_features, out_features)).astype(dtype)
-        self.weight = Parameter(xp.ascontiguousarray(w.T))
-        self.bias = Parameter(rng.uniform(-bound, bound, (out_features,)).astype(dtype)) if bias else None
+        dtype = dtype_or_default(dtype)
+        self.weight = Parameter(xp.empty((out_features, in_features), dtype))
+        self.bias = Parameter(xp.empty(out_features, dtype)) if bias else None
         if not bias: self.register_parameter('bias', None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        "PyTorch's start: weight and bias uniform in +-1/sqrt(in_features) (its `kaiming_uniform_(a=sqrt(5))`), drawn as `w`"
+        bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
+        init.uniform_(self.w, -bound, bound)
+        if self.bias is not None: init.uniform_(self.bias, -bound, bound)
 
     @property
     def w(self):

@@ -9,7 +9,7 @@ __all__ = ['IncompatibleKeys', 'Parameter', 'Module']
 
 # %% ../../../nbs/01_nn.ipynb #5e163aa1
 from collections import OrderedDict, namedtuple
-from ...tensor import Tensor, RemovableHandle, tensor, as_tensor, check_device, no_grad, xp
+from ...tensor import Tensor, tensor, as_tensor, check_device, no_grad, xp
 
 # %% ../../../nbs/01_nn.ipynb #f8b1a05e
 class Parameter(Tensor):

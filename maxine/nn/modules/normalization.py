@@ -9,7 +9,8 @@ __all__ = ['batch_norm_as_written', 'BatchNormFunction', 'batch_norm', 'layer_no
            'BatchNorm2d', 'LayerNorm', 'RMSNorm', 'GroupNorm']
 
 # %% ../../../nbs/06b_normalization.ipynb #4144dbf5
-from ...tensor import Tensor, Function, ShapeError, once_differentiable, as_tensor, check_device, get_default_dtype, no_grad, xp
+from ...tensor import Tensor, Function, ShapeError, once_differentiable, as_tensor, check_device, check_whole, dtype_or_default, no_grad, xp
+from .. import init
 from .module import Module, Parameter
 
 # %% ../../../nbs/06b_normalization.ipynb #e0d8c142
@@ -154,30 +155,32 @@ class _BatchNorm(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
         super().__init__()
         check_device(device)
-        if not isinstance(num_features, int) or isinstance(num_features, bool) or num_features < 1:
-            raise ValueError(f"{type(self).__name__}: num_features must be a positive whole number, got {num_features!r}")
+        check_whole(type(self).__name__, 'num_features', num_features, low=1)
         if momentum is not None and not 0 <= momentum <= 1: raise ValueError(f"{type(self).__name__}: momentum must be in [0, 1] or None, got {momentum!r}")
         if eps <= 0: raise ValueError(f"{type(self).__name__}: eps must be positive, got {eps!r}")
-        dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
+        dtype = dtype_or_default(dtype)
         self.num_features, self.eps, self.momentum, self.affine = num_features, eps, momentum, affine
         self.track_running_stats = track_running_stats
-        self.weight = Parameter(xp.ones(num_features, dtype)) if affine else None
-        self.bias = Parameter(xp.zeros(num_features, dtype)) if affine else None
+        self.weight = Parameter(xp.empty(num_features, dtype)) if affine else None
+        self.bias = Parameter(xp.empty(num_features, dtype)) if affine else None
         if not affine: self.register_parameter('weight', None); self.register_parameter('bias', None)
         if track_running_stats:
-            self.register_buffer('running_mean', Tensor(xp.zeros(num_features, dtype)))
-            self.register_buffer('running_var', Tensor(xp.ones(num_features, dtype)))
+            self.register_buffer('running_mean', Tensor(xp.empty(num_features, dtype)))
+            self.register_buffer('running_var', Tensor(xp.empty(num_features, dtype)))
             self.register_buffer('num_batches_tracked', Tensor(xp.array(0, xp.int64)))
         else:
             for name in ['running_mean', 'running_var', 'num_batches_tracked']: self.register_buffer(name, None)
+        self.reset_parameters()
 
     def reset_running_stats(self):
+        "The running statistics of no batch yet: mean 0, variance 1"
         if self.track_running_stats:
-            self.running_mean._array[...] = 0; self.running_var._array[...] = 1; self.num_batches_tracked._array[...] = 0
+            init.zeros_(self.running_mean); init.ones_(self.running_var); init.zeros_(self.num_batches_tracked)
 
     def reset_parameters(self):
+        "The running statistics reset, the scale 1 and the shift 0"
         self.reset_running_stats()
-        if self.affine: self.weight._array[...] = 1; self.bias._array[...] = 0
+        if self.affine: init.ones_(self.weight); init.zeros_(self.bias)
 
     def forward(self, input):
         input = as_tensor(input)
@@ -210,13 +213,18 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
         super().__init__()
         check_device(device)
-        dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
+        dtype = dtype_or_default(dtype)
         self.normalized_shape = _as_shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        self.weight = Parameter(xp.ones(self.normalized_shape, dtype)) if elementwise_affine else None
-        self.bias = Parameter(xp.zeros(self.normalized_shape, dtype)) if elementwise_affine and bias else None
+        self.weight = Parameter(xp.empty(self.normalized_shape, dtype)) if elementwise_affine else None
+        self.bias = Parameter(xp.empty(self.normalized_shape, dtype)) if elementwise_affine and bias else None
         if self.weight is None: self.register_parameter('weight', None)
         if self.bias is None: self.register_parameter('bias', None)
+        self.reset_parameters()
+    def reset_parameters(self):
+        "The scale 1 and the shift 0"
+        if self.weight is not None: init.ones_(self.weight)
+        if self.bias is not None: init.zeros_(self.bias)
     def forward(self, input): return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
     def extra_repr(self): return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
@@ -225,11 +233,15 @@ class RMSNorm(Module):
     def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
         super().__init__()
         check_device(device)
-        dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
+        dtype = dtype_or_default(dtype)
         self.normalized_shape = _as_shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        self.weight = Parameter(xp.ones(self.normalized_shape, dtype)) if elementwise_affine else None
+        self.weight = Parameter(xp.empty(self.normalized_shape, dtype)) if elementwise_affine else None
         if self.weight is None: self.register_parameter('weight', None)
+        self.reset_parameters()
+    def reset_parameters(self):
+        "The scale 1"
+        if self.weight is not None: init.ones_(self.weight)
     def forward(self, input): return rms_norm(input, self.normalized_shape, self.weight, self.eps)
     def extra_repr(self): return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
@@ -239,10 +251,12 @@ class GroupNorm(Module):
         super().__init__()
         check_device(device)
         if num_channels % num_groups: raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
-        dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
+        dtype = dtype_or_default(dtype)
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        self.weight = Parameter(xp.ones(num_channels, dtype)) if affine else None
-        self.bias = Parameter(xp.zeros(num_channels, dtype)) if affine else None
+        self.weight = Parameter(xp.empty(num_channels, dtype)) if affine else None
+        self.bias = Parameter(xp.empty(num_channels, dtype)) if affine else None
         if not affine: self.register_parameter('weight', None); self.register_parameter('bias', None)
+        self.reset_parameters()
+    reset_parameters = LayerNorm.reset_parameters
     def forward(self, input): return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
     def extra_repr(self): return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"

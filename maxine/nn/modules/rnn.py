@@ -12,13 +12,13 @@ __all__ = ['rnn_cell', 'gru_cell', 'lstm_cell', 'RNNBase', 'PackedSequence', 'pa
 # %% ../../../nbs/07b_rnn.ipynb #221da61f
 import math
 from collections import namedtuple
-from ...tensor import Tensor, ShapeError, as_tensor, check_device, get_default_dtype, float32, float64, xp
+from ...tensor import Tensor, ShapeError, as_tensor, check_device, check_whole, dtype_or_default, float32, float64, xp
 from ...pointwise import sigmoid, tanh, relu, where
 from ...shape import stack, cat
 from ...creation import zeros, full
-from ...random import default_generator
 from .module import Module, Parameter
 from .dropout import dropout
+from .. import init
 
 # %% ../../../nbs/07b_rnn.ipynb #10486aa5
 def rnn_cell(x_part, h, w_hh, b_hh, nonlinearity='tanh'):
@@ -53,8 +53,7 @@ class RNNBase(Module):
         super().__init__()
         check_device(device)
         for name, value in [('input_size', input_size), ('hidden_size', hidden_size), ('num_layers', num_layers)]:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{type(self).__name__}: {name} must be a positive whole number, got {value!r}")
+            check_whole(type(self).__name__, name, value, low=1)
         if not isinstance(proj_size, int) or proj_size < 0 or (proj_size and proj_size >= hidden_size):
             raise ValueError(f"{type(self).__name__}: proj_size must be a whole number from 0 to hidden_size - 1, got {proj_size!r}")
         if proj_size and self.mode != 'LSTM': raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
@@ -63,9 +62,8 @@ class RNNBase(Module):
         self.input_size, self.hidden_size, self.num_layers, self.bias = input_size, hidden_size, num_layers, bias
         self.batch_first, self.dropout, self.nonlinearity = batch_first, dropout, nonlinearity
         self.bidirectional, self.proj_size = bidirectional, proj_size
-        dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
-        bound, rng = 1 / math.sqrt(hidden_size), default_generator.rng
-        uniform = lambda *shape: Parameter(rng.uniform(-bound, bound, shape).astype(dtype))     # PyTorch's initialisation
+        dtype = dtype_or_default(dtype)
+        uniform = lambda *shape: Parameter(xp.empty(shape, dtype))             # filled by reset_parameters
         out_size = proj_size or hidden_size
         for layer in range(num_layers):
             size_in = input_size if layer == 0 else out_size * self.directions
@@ -76,6 +74,12 @@ class RNNBase(Module):
                     setattr(self, f'bias_ih{suffix}', uniform(self.gates * hidden_size))
                     setattr(self, f'bias_hh{suffix}', uniform(self.gates * hidden_size))
                 if proj_size: setattr(self, f'weight_hr{suffix}', uniform(proj_size, hidden_size))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        "PyTorch's start: every weight and bias uniform in +-1/sqrt(hidden_size)"
+        bound = 1 / math.sqrt(self.hidden_size)
+        for p in self.parameters(): init.uniform_(p, -bound, bound)
 
     directions = property(lambda self: 2 if self.bidirectional else 1)
     def _suffixes(self, layer): return [f'_l{layer}', f'_l{layer}_reverse'][:self.directions]
@@ -139,7 +143,7 @@ def _lengths_array(lengths):
     lengths = xp.asarray(lengths._array if isinstance(lengths, Tensor) else lengths)
     if lengths.ndim != 1: raise ValueError(f"lengths must be a 1-D list or tensor of sequence lengths, got shape {lengths.shape}")
     if lengths.size and lengths.min() <= 0:
-        raise RuntimeError(f"Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0")
+        raise RuntimeError("Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0")
     return lengths.astype(xp.int64)
 
 def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
@@ -266,13 +270,15 @@ class RNNCellBase(Module):
         super().__init__()
         check_device(device)
         self.input_size, self.hidden_size, self.bias, self.nonlinearity = input_size, hidden_size, bias, nonlinearity
-        dtype = xp.dtype(dtype) if dtype is not None else get_default_dtype()
-        bound, rng = 1 / math.sqrt(hidden_size), default_generator.rng
-        uniform = lambda *shape: Parameter(rng.uniform(-bound, bound, shape).astype(dtype))
-        self.weight_ih, self.weight_hh = uniform(self.gates * hidden_size, input_size), uniform(self.gates * hidden_size, hidden_size)
-        self.bias_ih = uniform(self.gates * hidden_size) if bias else None
-        self.bias_hh = uniform(self.gates * hidden_size) if bias else None
+        dtype = dtype_or_default(dtype)
+        empty = lambda *shape: Parameter(xp.empty(shape, dtype))
+        self.weight_ih, self.weight_hh = empty(self.gates * hidden_size, input_size), empty(self.gates * hidden_size, hidden_size)
+        self.bias_ih = empty(self.gates * hidden_size) if bias else None
+        self.bias_hh = empty(self.gates * hidden_size) if bias else None
         if not bias: self.register_parameter('bias_ih', None); self.register_parameter('bias_hh', None)
+        self.reset_parameters()
+
+    reset_parameters = RNNBase.reset_parameters
 
     def _x_part(self, input): return input @ self.weight_ih.T + (self.bias_ih if self.bias_ih is not None else 0)
     def _zeros(self, input): return zeros(*input.shape[:-1], self.hidden_size, dtype=input.dtype)

@@ -9,7 +9,7 @@ __all__ = ['TransformerEncoderLayer', 'TransformerDecoderLayer', 'TransformerEnc
 
 # %% ../../../nbs/07c_transformer.ipynb #75f3e84d
 import copy, math
-from ...tensor import as_tensor, check_device, get_default_dtype, xp
+from ...tensor import as_tensor, check_device, get_default_dtype
 from ...creation import full
 from ...pointwise import relu
 from .module import Module
