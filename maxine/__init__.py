@@ -10,6 +10,18 @@ Docs: https://maxine-dl.github.io/maxine/index.html.md"""
 __all__ = []
 
 # %% ../nbs/index.ipynb #1be9ff4a
+__doc__ = """A deep-learning library written to be read: a NumPy `Tensor` with automatic differentiation, and everything
+needed to train neural networks on it, checked against PyTorch.
+
+    import maxine
+    x = maxine.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    (x @ x).sum().backward(); x.grad
+
+It is laid out as PyTorch is: maxine.nn (layers, nn.functional, nn.init), maxine.optim, maxine.utils.data,
+maxine.vision (torchvision's datasets and transforms), maxine.learner (a training loop with callbacks) and
+maxine.models. help(maxine.nn.Linear) or help(maxine.Tensor.backward) documents one name. The docs website has every
+name, and each module in the numbered notebook that builds and explains it: https://maxine-dl.github.io/maxine/"""
+
 # The everyday names, at the top level as `torch` has them; each imported from the one module that defines it.
 from maxine.tensor import (float16, half, float32, float64, double, int8, uint8, int16, short, int32, int64, long,
     bool_, get_default_dtype, set_default_dtype, promote_types, result_type, ShapeError, Tensor, tensor, as_tensor,

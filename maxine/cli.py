@@ -60,7 +60,8 @@ def parse_args(argv=None):
     p.add_argument('--steps', type=_positive(int), help="text: training steps (default: the model's recipe)")
     p.add_argument('--lr', type=_positive(float), help="peak learning rate (default: 2e-3 for images, the recipe's for text)")
     p.add_argument('--bs', type=_positive(int), help="batch size (default: 64 for images, the recipe's for text)")
-    p.add_argument('--samples', type=int, default=10, help="text: how many samples to print after training (default: %(default)s)")
+    p.add_argument('--samples', type=int, help="text: how many names, or passages of Shakespeare, to print after training "
+                                               "(default: 10 names, 1 passage; 0 for none)")
     p.add_argument('--opt', choices=sorted(OPTIMIZERS), default='adamw', help="optimizer (sgd has momentum 0.9) (default: %(default)s)")
     p.add_argument('--augment', action='store_true', help="shift training images randomly by up to 2 pixels each epoch")
     p.add_argument('--seed', type=int, default=0, help="random seed: the same seed gives the same weights (default: %(default)s)")
@@ -220,14 +221,14 @@ def main_language(args):
     model, vocab, loss, history = trained
     what = 'test' if args.data == 'names' else 'validation'
     print(f"final {what} loss: {loss:.4f} nats per character")
-    if args.samples > 0 and not args.quiet: print_samples(model, vocab, args.samples, seed=args.seed)
+    if args.samples != 0 and not args.quiet: print_samples(model, vocab, args.samples, seed=args.seed)
     from maxine.language_models import plot_history
     draw = lambda: plot_history(history, title=f"{args.model} on {args.data}").figure
     status = write_outputs(args, lambda path: save_language_model(model, vocab, path, args.model, args.data), draw, 'the model')
     if args.save and Path(args.save).exists(): print(f"maxine-sample {args.save} writes more")
     return status
 
-def print_samples(model, vocab, n, temperature=1.0, top_k=None, seed=0, prompt='', length=300):
+def print_samples(model, vocab, n=None, temperature=1.0, top_k=None, seed=0, prompt='', length=300):
     "Print what `model` writes: names one per line, or passages of text between rules"
     for text in write(model, vocab, n, temperature, top_k, seed, prompt, length):
         print(text if vocab.boundary is not None else text + '\n' + '-' * 40)
@@ -238,7 +239,7 @@ def parse_sample_args(argv=None):
     p = argparse.ArgumentParser(prog='maxine-sample', description="Write names or text with a language model saved by "
                                 "maxine-train --data names|shakespeare --save PATH.pt")
     p.add_argument('path', help="the .pt file maxine-train saved")
-    p.add_argument('-n', '--num', type=_positive(int), default=10, help="how many names (or passages of text, in tens) (default: %(default)s)")
+    p.add_argument('-n', '--num', type=_positive(int), help="how many names, or passages of text, to write (default: 10 names, 1 passage)")
     p.add_argument('--temperature', type=_positive(float), default=1.0, help="below 1: safer, above 1: wilder (default: %(default)s)")
     p.add_argument('--top-k', type=_positive(int), help="draw only from the k likeliest characters")
     p.add_argument('--prompt', default='', help="text: how the passage starts")

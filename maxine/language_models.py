@@ -272,9 +272,9 @@ def load_language_model(path):
     model.load_state_dict(saved['state_dict'])
     return model, vocab
 
-def write(model, vocab, n=10, temperature=1.0, top_k=None, seed=0, prompt='', length=300):
-    "`n` names (for a vocabulary with a boundary), or `n // 10` passages of `length` characters, written by `model`"
-    if vocab.boundary is not None: return sample_names(model, vocab, n, temperature, top_k, seed)
+def write(model, vocab, n=None, temperature=1.0, top_k=None, seed=0, prompt='', length=300):
+    "`n` names (10 unless given) for a vocabulary with a boundary, else `n` passages (1 unless given) of `length` characters"
+    if vocab.boundary is not None: return sample_names(model, vocab, 10 if n is None else n, temperature, top_k, seed)
     start = as_tensor([vocab.encode(prompt or '\n')])
     return [vocab.decode(sample(model, start, length, temperature, top_k, generator=Generator().manual_seed(seed + i))[0])
-            for i in range(max(1, n // 10))]
+            for i in range(1 if n is None else n)]

@@ -54,3 +54,9 @@ def test_modules_that_programs_import_exist(path):
 def test_linear_has_the_name_multihead_attention_uses():
     assert issubclass(maxine.nn.modules.linear.NonDynamicallyQuantizableLinear, maxine.nn.Linear)
     assert type(maxine.nn.MultiheadAttention(4, 2).out_proj).__name__ == 'NonDynamicallyQuantizableLinear'
+
+
+def test_help_of_the_package_begins_with_a_guide():
+    import pydoc
+    text = pydoc.render_doc(maxine, renderer=pydoc.plaintext).splitlines()
+    assert text[5] == 'DESCRIPTION' and any('help(maxine.nn.Linear)' in line for line in text[:25])

@@ -22,3 +22,10 @@ def test_render_drops_hidden_cells_and_directives():
     text = make_readme.render(nb)
     assert 'secret' not in text and '#|' not in text
     assert '```python\nx = 1\nx\n```\n\n```\n1\n```' in text
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    command = next(line for line in (root / 'README.md').read_text().splitlines() if line.startswith('python3 -m venv') and 'pytest' in line)
+    assert command in (root / '.ci' / 'run').read_text()
