@@ -158,7 +158,7 @@ def test_figures_are_images_that_load(site_url, browser):
 def test_links_between_notebooks_work(site_url, browser):
     browser.get(site_url + '01a_linear.html')
     hrefs = browser.execute_script("return [...document.querySelectorAll('article a.reference.internal')].map(a => a.href)")
-    target = next(h for h in hrefs if '01g_init' in h)
+    target = next(h for h in hrefs if '01_nn_init' in h)
     browser.get(target)
     assert 'Initialisation' in browser.title
 
@@ -252,3 +252,14 @@ def test_site_furniture_and_phone_tables(site_url, browser):
 def test_the_build_log_is_clean(site_url):
     log = (ROOT / '_docs_build.log').read_text()
     assert 'WARNING' not in log and 'ERROR' not in log, log[-2000:]
+
+
+@needs_browser
+def test_no_page_shows_a_directive_or_links_into_a_notebook_session(site_url, browser):
+    "nbdev's `#|` directives never reach a page, and no source link points at code typed in a notebook session"
+    for page in ['index'] + NUMBERED:
+        browser.get(site_url + page + '.html')
+        text = browser.find_element('tag name', 'article').text
+        assert '#| ' not in text and '#|\n' not in text, page
+        hrefs = browser.execute_script("return [...document.querySelectorAll('a')].map(a => a.href)")
+        assert not [h for h in hrefs if 'ipython-input' in h or '<ipython' in h], page

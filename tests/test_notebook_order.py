@@ -59,3 +59,18 @@ def test_every_exported_cell_appears_once_in_its_module():
         markers = re.findall(r'^# %% (.+)$', path.read_text(), re.M)
         repeated += [f"{path.relative_to(root)}: {m}" for m in set(markers) if markers.count(m) > 1]
     assert not repeated, 'cells written more than once:\n' + '\n'.join(sorted(repeated))
+
+
+def test_imports_have_cells_of_their_own():
+    "nbdev runs every cell that imports when it renders the docs (for show_doc): such a cell must hold imports only"
+    import ast
+    mixed = []
+    for nb in NBS:
+        for src in cells(nb):
+            if EXPORT.search(src) or re.search(r'^#\|\s*(exec_doc|eval:\s*false)', src, re.M): continue
+            try: tree = ast.parse('\n'.join(l for l in src.splitlines() if not l.startswith('#|')))
+            except SyntaxError: continue
+            imports = any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(tree))
+            if imports and not all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body):
+                mixed.append(f"{nb.name}: {src.splitlines()[0][:60]}")
+    assert not mixed, 'cells mixing imports with other code:\n' + '\n'.join(mixed)
