@@ -74,3 +74,10 @@ def test_imports_have_cells_of_their_own():
             if imports and not all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body):
                 mixed.append(f"{nb.name}: {src.splitlines()[0][:60]}")
     assert not mixed, 'cells mixing imports with other code:\n' + '\n'.join(mixed)
+
+
+def test_progress_bars_are_saved_as_their_final_line():
+    "tools/squash_progress.py keeps what a terminal shows: no saved output holds a carriage return"
+    redrawn = [f"{nb.name}, cell {i}" for nb in NBS for i, cell in enumerate(json.loads(nb.read_text())['cells'])
+               for out in cell.get('outputs', []) if out.get('output_type') == 'stream' and '\r' in ''.join(out['text'])]
+    assert not redrawn, 'progress bars saved with every redraw (run python tools/squash_progress.py):\n' + '\n'.join(redrawn)
