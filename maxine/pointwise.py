@@ -11,11 +11,11 @@ __all__ = ['arcsin', 'arccos', 'arctan', 'arcsinh', 'arccosh', 'arctanh', 'absol
            'Cos', 'Tan', 'Tanh', 'Sinh', 'Cosh', 'Sigmoid', 'Unary', 'exp', 'exp2', 'expm1', 'log', 'log2', 'log10',
            'log1p', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh',
            'sigmoid', 'Where', 'where', 'Pow', 'pow', 'Sqrt', 'Rsqrt', 'Reciprocal', 'square', 'sqrt', 'rsqrt',
-           'reciprocal', 'Erf', 'Erfc', 'Erfinv', 'erf', 'erfc', 'erfinv', 'Relu', 'Abs', 'Sign', 'Frac', 'relu', 'abs',
-           'sign', 'floor', 'ceil', 'trunc', 'round', 'frac', 'Clamp', 'clamp', 'clamp_min', 'clamp_max', 'Choose',
-           'maximum', 'minimum', 'Lerp', 'Hypot', 'Atan2', 'LogAddExp', 'Copysign', 'Remainder', 'lerp', 'hypot',
-           'atan2', 'logaddexp', 'copysign', 'fmod', 'remainder', 'NanToNum', 'nan_to_num', 'eq', 'ne', 'lt', 'le',
-           'gt', 'ge', 'isnan', 'isinf', 'isfinite', 'isposinf', 'isneginf', 'isclose', 'allclose', 'equal',
+           'reciprocal', 'Erf', 'Erfc', 'Erfinv', 'erf', 'erfc', 'erfinv', 'Relu', 'ThresholdBackward', 'Abs', 'Sign',
+           'Frac', 'relu', 'abs', 'sign', 'floor', 'ceil', 'trunc', 'round', 'frac', 'Clamp', 'clamp', 'clamp_min',
+           'clamp_max', 'Choose', 'maximum', 'minimum', 'Lerp', 'Hypot', 'Atan2', 'LogAddExp', 'Copysign', 'Remainder',
+           'lerp', 'hypot', 'atan2', 'logaddexp', 'copysign', 'fmod', 'remainder', 'NanToNum', 'nan_to_num', 'eq', 'ne',
+           'lt', 'le', 'gt', 'ge', 'isnan', 'isinf', 'isfinite', 'isposinf', 'isneginf', 'isclose', 'allclose', 'equal',
            'logical_and', 'logical_or', 'logical_xor', 'logical_not', 'bitwise_and', 'bitwise_or', 'bitwise_xor',
            'bitwise_not', 'bitwise_left_shift', 'bitwise_right_shift', 'Fill', 'Copy', 'Clone', 'clone', 'add_', 'sub_',
            'mul_', 'div_', 'pow_', 'neg_', 'abs_', 'exp_', 'log_', 'sqrt_', 'sin_', 'cos_', 'tanh_', 'sigmoid_',
@@ -690,7 +690,18 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         out, = ctx.saved_tensors
-        return grad * (out > 0)
+        return ThresholdBackward.apply(grad, out)
+
+class ThresholdBackward(Function):
+    "`grad * (out > 0)` in one op (PyTorch's `threshold_backward`): ReLU's backward, itself differentiable the same way"
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.save_for_backward(out)
+        return grad._array * (out._array > 0)
+    @staticmethod
+    def backward(ctx, gg):
+        out, = ctx.saved_tensors
+        return ThresholdBackward.apply(gg, out), None
 
 class Abs(Function):
     "`|x|`; gradient `g * sign(x)` (0 at 0, as PyTorch)"

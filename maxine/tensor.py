@@ -91,7 +91,7 @@ class Tensor:
         "The gradient `backward()` left here (a tensor of this tensor's shape and dtype), or None"
         return self._grad
     @grad.setter
-    def grad(self, value): self._grad = _checked_grad(self, value)
+    def grad(self, value): self._grad = None if value is None else _checked_grad(self, value)
 
     @property
     def requires_grad(self):
@@ -580,8 +580,10 @@ def _add_pending(pending, node, nr, g):
 def _run_backward(roots, retain_graph, create_graph=False, capture=None):
     """Send each root's gradient back through the graph: each node in turn, into the gradients of its inputs. Leaves
     add theirs into `.grad`, unless `capture` (a set of keys) asks for the gradients at those tensors, returned."""
+    global _grad_enabled
     pending, captured, given = {}, {}, set()
-    with set_grad_enabled(create_graph):                         # record the backward pass only when asked to
+    previous, _grad_enabled = _grad_enabled, create_graph          # record the backward pass only when asked to
+    try:
         for (node, nr), g in roots: _add_pending(pending, node, nr, g)
         for node in _topological_order([node for (node, _), _ in roots]):
             grads = pending.pop(id(node), None)
@@ -590,6 +592,7 @@ def _run_backward(roots, retain_graph, create_graph=False, capture=None):
             grads = _passing(node, grads, capture, captured)
             for (input_node, nr), g in _input_grads(node, grads): _add_pending(pending, input_node, nr, g)
             if not retain_graph: _release(node)
+    finally: _grad_enabled = previous
     return captured
 
 def _arrived(leaf, g, capture, captured, given):
@@ -608,8 +611,8 @@ def _passing(node, grads, capture, captured):
 
 # %% ../nbs/00_tensor.ipynb #898f7279
 def _input_grads(node, output_grads):
-    "(edge, gradient) for each input of `node` that receives a gradient from its backward"
-    grads = []
+    "A list of (edge, gradient) for each input of `node` that receives a gradient from its backward"
+    grads, result_grads = [], []
     for g, (shape, dtype) in zip(output_grads, node._output_meta):
         if g is None and node._materialize_grads: g = xp.zeros(shape, dtype)
         grads.append(g if g is None or isinstance(g, Tensor) else _wrap(g))
@@ -623,7 +626,8 @@ def _input_grads(node, output_grads):
         g = _fitted(g, node._input_meta[i], node, i)
         if _detect_anomaly and not xp.isfinite(as_array(g)).all():
             raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
-        yield edge, g
+        result_grads.append((edge, g))
+    return result_grads
 
 _detect_anomaly = False
 
@@ -642,8 +646,8 @@ def _accumulate(leaf, g, given):
     if isinstance(g, Tensor):                                      # create_graph: out of place, so it stays recorded
         leaf._grad = g if leaf._grad is None else leaf._grad + g
         return
-    if leaf.grad is not None:
-        leaf.grad._array += g
+    if leaf._grad is not None:
+        leaf._grad._array += g
         return
     if g.base is not None or not g.flags.writeable or id(g) in given or g.dtype != leaf._array.dtype:
         g = xp.array(g, dtype=leaf._array.dtype)
