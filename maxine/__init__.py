@@ -62,6 +62,7 @@ from maxine.amp import autocast
 import maxine.cuda.amp, maxine.backends.cudnn, maxine.backends.mps
 import maxine.nn.parameter, maxine.nn.modules.batchnorm, maxine.nn.modules.sparse   # PyTorch's addresses (94_*)
 import maxine.utils.data.dataset, maxine.utils.data.sampler, maxine.utils.data.dataloader
+import maxine.distributed, maxine.nn.parallel, maxine.utils.data.distributed   # (mpi4py only when used)
 from maxine.serialization import save, load
 from maxine import autograd, linalg, nn, optim, utils, metrics, data, transforms, serialization, learner, callbacks, memory
 from maxine.memory import reuse_freed_memory, reuse_freed_memory_wanted

@@ -6,7 +6,7 @@ Docs: https://maxine-dl.github.io/maxine/cli.html.md"""
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'DATASETS', 'PLOT_FORMATS', 'INTERRUPTED', 'parse_args', 'check_writable', 'train', 'loss_figure',
-           'save_figure', 'TrainingInterrupted', 'checked_training', 'write_outputs', 'main', 'rescue',
+           'save_figure', 'TrainingInterrupted', 'checked_training', 'write_outputs', 'join_mpi_job', 'main', 'rescue',
            'train_language', 'main_language', 'print_samples', 'parse_sample_args', 'sample_main']
 
 # %% ../nbs/92_cli.ipynb #9d9ff438
@@ -20,6 +20,8 @@ from .models import IMAGE_MODELS, TEXT_MODELS, image_model, make_language_model,
 from .language_models import fit_language_model, evaluate, save_language_model, load_language_model, write
 from .learner import Learner, TrainingDiverged
 from .serialization import save
+from . import distributed as dist
+from .distributed_learner import DistributedTrainer
 
 # %% ../nbs/92_cli.ipynb #c3072738
 OPTIMIZERS = {'sgd': lambda params, lr: optim.SGD(params, lr=lr, momentum=0.9),
@@ -96,8 +98,8 @@ def train(args):
     lr, bs = args.lr or 2e-3, args.bs or 64
     dls, n_classes, what = image_dls(args.data, bs, args.seed, root=getattr(args, 'root', None), augment=args.augment)
     learn = Learner(image_model(args.model, n_classes), dls, opt_func=OPTIMIZERS[args.opt], lr=lr, quiet=args.quiet)
-    if not args.quiet: print(f"maxine-train: {args.model} on {what}, {args.epochs} epoch{'s' if args.epochs != 1 else ''}, {args.opt}, one-cycle to lr {lr}, batch {bs}, seed {args.seed}")
-    try: learn.fit_one_cycle(args.epochs, lr)
+    if not args.quiet: print(f"maxine-train: {args.model} on {what}, {args.epochs} epoch{'s' if args.epochs != 1 else ''}, {args.opt}, one-cycle to lr {lr}, batch {bs}, seed {args.seed}{_parallel(args)}")
+    try: learn.fit_one_cycle(args.epochs, lr, cbs=_distributed(args))
     except KeyboardInterrupt:
         weights = learn.model.state_dict()
         raise TrainingInterrupted(lambda path: save(weights, path), f"in epoch {getattr(learn, 'epoch', 0) + 1} of {args.epochs}") from None
@@ -170,9 +172,28 @@ def write_outputs(args, save_to, draw, what):
             status = 1
     return status
 
+def join_mpi_job(args):
+    "Under `mpirun -n N`, join the job: the ranks train data-parallel, and only rank 0 prints and writes files; N"
+    args.ranks = dist.launched_by_mpirun()
+    if args.ranks > 1:
+        dist.init_process_group()
+        if dist.get_rank() != 0: sys.stdout, args.save, args.plot = open(os.devnull, 'w'), None, None
+    return args.ranks
+
+def _distributed(args):
+    "The callbacks of data-parallel training, when `mpirun` started several ranks"
+    return [DistributedTrainer()] if getattr(args, 'ranks', 1) > 1 else []
+
+def _parallel(args):
+    return f", data-parallel on {args.ranks} ranks" if getattr(args, 'ranks', 1) > 1 else ''
+
 def main(argv=None):
     "Entry point of the `maxine-train` command: 0 when trained, 1 on bad input or files, 2 when training diverged, 130 on Ctrl-C"
     args = parse_args(argv)
+    try: join_mpi_job(args)
+    except RuntimeError as e:
+        print(f"maxine-train: {e}", file=sys.stderr)
+        return 1
     if args.data in TEXT_DATASETS: return main_language(args)
     learn, status = checked_training(args, train)
     if learn is None: return status
@@ -206,9 +227,9 @@ def train_language(args):
     model = make_language_model(args.model, len(vocab), BLOCK_SIZES[args.data])
     if not args.quiet:
         settings = ', '.join(f"{k} {v}" for k, v in recipe.items())
-        print(f"maxine-train: {args.model} on {DATASETS[args.data]}, {sum(p.numel() for p in model.parameters()):,} weights, {settings}, seed {args.seed}")
+        print(f"maxine-train: {args.model} on {DATASETS[args.data]}, {sum(p.numel() for p in model.parameters()):,} weights, {settings}, seed {args.seed}{_parallel(args)}")
     try: history = fit_language_model(model, train, valid, eval_every=max(1, recipe['steps'] // 5), seed=args.seed,
-                                      progress=not args.quiet, **recipe)
+                                      progress=not args.quiet, cbs=_distributed(args), **recipe)
     except KeyboardInterrupt:
         raise TrainingInterrupted(lambda path: save_language_model(model, vocab, path, args.model, args.data),
                                   f"during its {recipe['steps']} training steps") from None

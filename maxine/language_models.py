@@ -95,12 +95,12 @@ class EvaluateEvery(Callback):
             self.steps.append(step); self.losses.append(evaluate(self.learn.model, self.data, 500, self.max_batches))
 
 def fit_language_model(model, train_data, valid_data=None, steps=1000, batch_size=32, lr=1e-3, weight_decay=0.01,
-                       warmup=100, grad_clip=1.0, eval_every=500, eval_batches=20, seed=0, progress=True):
-    "Train `model` with a `Learner` on `steps` batches of random items of `train_data`; the training and validation losses"
+                       warmup=100, grad_clip=1.0, eval_every=500, eval_batches=20, seed=0, progress=True, cbs=()):
+    "Train `model` with a `Learner` (and callbacks `cbs`) on `steps` batches of random items of `train_data`; the losses"
     sampler = RandomSampler(train_data, replacement=True, num_samples=steps * batch_size, generator=Generator().manual_seed(seed))
     adamw = lambda params, lr: optim.AdamW(params, lr=lr, betas=(0.9, 0.99), weight_decay=weight_decay)
     evaluations = EvaluateEvery(valid_data, eval_every, eval_batches)
-    cbs = [ScheduleLR(lambda opt, total: LambdaLR(opt, cosine_with_warmup(total, warmup)))]
+    cbs = [*cbs, ScheduleLR(lambda opt, total: LambdaLR(opt, cosine_with_warmup(total, warmup)))]
     if grad_clip: cbs.append(GradientClip(grad_clip))
     if valid_data is not None: cbs.append(evaluations)
     dls = DataLoaders(DataLoader(train_data, batch_size, sampler=sampler), DataLoader(valid_data, 500) if valid_data is not None else [])

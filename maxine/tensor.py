@@ -596,9 +596,11 @@ def _run_backward(roots, retain_graph, create_graph=False, capture=None):
     return captured
 
 def _arrived(leaf, g, capture, captured, given):
-    "Gradient `g` reaches `leaf`: after its hooks, into `.grad` (or kept, if `capture` asks for it)"
+    "Gradient `g` reaches `leaf`: after its hooks, into `.grad` (then the hooks that wait for that), or kept if `capture` asks"
     if leaf._hooks: g = _run_hooks(leaf._hooks, g)
-    if capture is None: _accumulate(leaf, g, given)
+    if capture is None:
+        _accumulate(leaf, g, given)
+        for hook in leaf.__dict__.get('_post_accumulate_hooks', ()): hook(leaf)
     elif id(leaf) in capture: captured[id(leaf)] = g
 
 def _passing(node, grads, capture, captured):
@@ -772,6 +774,14 @@ def _retain(ref):
         if t is not None: _accumulate(t, grad if _grad_enabled else xp.array(grad._array), set())
     return keep
 
+def _register_post_accumulate_grad_hook(self, hook):
+    "Call `hook(tensor)` once this leaf's `.grad` holds the gradient of a backward pass (what data parallelism waits for)"
+    if self.grad_fn is not None: raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    if not self._requires_grad: raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    hooks = self.__dict__.setdefault('_post_accumulate_hooks', [])
+    hooks.append(hook)
+    return RemovableHandle(hooks, hook)
+
 def _retain_grad(self):
     "Keep this tensor's gradient in `.grad` during backward even though it is not a leaf"
     if self.grad_fn is None or self._retains_grad: return
@@ -785,6 +795,7 @@ def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs
     backward(self, gradient, retain_graph, create_graph, inputs)
 
 tensor_method('register_hook')(_register_hook)
+tensor_method('register_post_accumulate_grad_hook')(_register_post_accumulate_grad_hook)
 tensor_method('retain_grad')(_retain_grad)
 
 @tensor_method('detach')

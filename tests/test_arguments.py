@@ -56,6 +56,14 @@ NOTHING_TO_DO = {
     'maxine.jit.ignore': {'kwargs': "TorchScript's options: nothing is compiled"},
     'maxine.optim.SGD.__init__': {'foreach': 'one implementation, the same numbers', 'fused': 'one implementation, the same numbers'},
     'maxine.optim.Adagrad.__init__': {'foreach': 'one implementation, the same numbers', 'fused': 'one implementation, the same numbers'},
+    'maxine.distributed.init_process_group': {'init_method': 'MPI starts and connects the processes (the rendezvous PyTorch needs it for)',
+                                               'timeout': 'MPI collectives wait without a timeout; a failed rank ends the job instead',
+                                               'group_name': 'there is one group, every rank'},
+    'maxine.nn.parallel.DistributedDataParallel.__init__': {
+        'dim': 'PyTorch splits inputs along dim between the devices of one process; maxine has one per process',
+        'check_reduction': 'deprecated and ignored in PyTorch too', 'gradient_as_bucket_view': 'a memory saving; the same gradients',
+        'static_graph': 'an optimization hint; the same results'},
+    'maxine.nn.parallel.DataParallel.__init__': {'dim': 'the dimension to split along between GPUs: there are none'},
     'maxine.utils.data.DataLoader.__init__': {'in_order': 'loading in the calling process is always in order',
                                              'pin_memory_device': "deprecated in PyTorch; there is no accelerator to pin for"},
 }
