@@ -157,6 +157,15 @@ def _matrix_transposed(input):
     "The last two dimensions swapped (a batch of matrices, each transposed)"
     return transpose(input, -2, -1)
 
+@tensor_method('H')
+@property
+def _conjugate_transposed(input):
+    "A matrix's conjugate transpose: for maxine's real numbers, the transpose of a 2-D tensor (a 0-D one as it is)"
+    if input.ndim not in (0, 2): raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {input.ndim}-D tensor.")
+    return transpose(input, 0, 1) if input.ndim == 2 else input
+
+tensor_method('mH')(_matrix_transposed)           # real numbers: the conjugate is the number itself
+
 # %% ../nbs/00c_shape.ipynb #07570b86
 class Expand(Function):
     "Size-1 dimensions repeated without copying; the gradient is summed back over them"

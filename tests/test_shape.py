@@ -173,3 +173,12 @@ def test_ravel_and_type_as_like_torch():
     check_against_torch(lambda t: t.t().ravel(), x)
     for lib in (maxine, torch):
         assert lib.tensor(x).type_as(lib.tensor([1])).dtype == lib.int64
+
+
+def test_conjugate_transposes_of_real_tensors_as_pytorch():
+    import torch
+    a = np.random.default_rng(0).standard_normal((2, 3))
+    assert np.array_equal(maxine.tensor(a).H.numpy(), torch.tensor(a).H.numpy())
+    assert np.array_equal(maxine.tensor(np.ones((2, 3, 4))).mH.numpy(), torch.ones(2, 3, 4, dtype=torch.float64).mH.numpy())
+    assert maxine.tensor(1.).H.item() == 1.
+    with pytest.raises(RuntimeError, match='only supported on matrices'): maxine.ones(3).H

@@ -73,7 +73,9 @@ def test_a_loader_over_text_blocks_gives_the_same_batches_as_indexing():
     assert xb.tolist() == [list(range(i, i + 5)) for i in range(4)] and yb.tolist() == [list(range(i + 1, i + 6)) for i in range(4)]
 
 
-def test_shakespeare_is_read_from_a_folder_and_checked(tmp_path):
+def test_shakespeare_is_read_from_a_folder_and_checked(tmp_path, monkeypatch):
+    monkeypatch.delenv('MAXINE_DATA', raising=False)                  # CI points it at the real corpus
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path / 'cache'))
     (tmp_path / 'input.txt').write_text('not shakespeare')
     with pytest.raises(ValueError, match='this is not Tiny Shakespeare'): load_shakespeare(tmp_path, download=False)
     empty = tmp_path / 'empty'
