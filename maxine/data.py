@@ -6,9 +6,9 @@ Docs: https://maxine-dl.github.io/maxine/datasets.html.md"""
 
 # %% auto #0
 __all__ = ['GZIP_MAX_RATIO', 'MNIST_FILES', 'MNIST_MD5', 'MNIST_CONTENT_SHA256', 'MNIST_MIRRORS', 'MNIST_MEAN', 'MNIST_STD',
-           'IMAGE_DATASETS', 'write_idx', 'read_idx_bytes', 'read_idx', 'cache_dir', 'md5sum', 'download_file',
-           'mnist_folder', 'load_mnist', 'MNIST', 'FashionMNIST', 'KMNIST', 'mnist_3v7', 'mnist_3v7_sample',
-           'DataLoaders', 'image_arrays', 'image_dls']
+           'IMAGE_DATASETS', 'IMAGE_STATS', 'write_idx', 'read_idx_bytes', 'read_idx', 'cache_dir', 'md5sum',
+           'download_file', 'mnist_folder', 'load_mnist', 'MNIST', 'FashionMNIST', 'KMNIST', 'mnist_3v7',
+           'mnist_3v7_sample', 'DataLoaders', 'image_arrays', 'augmentation', 'image_dls']
 
 # %% ../nbs/04c_datasets.ipynb #0d7b41e3
 import gzip, hashlib, importlib.resources, math, os, urllib.request, warnings, zlib
@@ -16,7 +16,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 from .tensor import as_tensor, xp
 from .utils.data import Dataset, TensorDataset, DataLoader
-from .transforms import Compose, ToFloat, Normalize, FlattenImage, RandomShift
+from .transforms import Compose, ToFloat, Normalize, FlattenImage, RandomShift, RandomHorizontalFlip
 from .serialization import atomic_file
 
 # %% ../nbs/04c_datasets.ipynb #2f1b42b1
@@ -326,10 +326,18 @@ def image_arrays(name, root=None):
         return train.data._array, train.targets._array, test.data._array, test.targets._array, len(cls.classes)
     raise ValueError(f"unknown image dataset {name!r}: expected one of {', '.join(IMAGE_DATASETS)}")
 
+IMAGE_STATS = {'fashion-mnist': (0.2860, 0.3530), 'kmnist': (0.1918, 0.3483)}     # mean, std of the training pixels
+
+def augmentation(name):
+    "The label-keeping random changes of training images of dataset `name`, and their description"
+    if name == 'fashion-mnist': return [RandomShift(1), RandomHorizontalFlip()], 'shifted by up to 1 pixel and mirrored at random'
+    return [RandomShift(2)], 'shifted by up to 2 pixels'
+
 def image_dls(name, batch_size=64, seed=0, root=None, augment=False):
     "`DataLoaders` of flat normalized images of dataset `name`, its number of classes, and its description"
     x, y, xv, yv, n_classes = image_arrays(name, root)
-    tfm = Compose([ToFloat(), Normalize(MNIST_MEAN, MNIST_STD), FlattenImage()])
-    train_tfm = Compose([RandomShift(2)] + tfm.transforms) if augment else tfm
+    tfm = Compose([ToFloat(), Normalize(*IMAGE_STATS.get(name, (MNIST_MEAN, MNIST_STD))), FlattenImage()])
+    changes, how = augmentation(name) if augment else ([], '')
+    train_tfm = Compose(changes + tfm.transforms)
     dls = DataLoaders.from_datasets(TensorDataset(x, y, transform=train_tfm), TensorDataset(xv, yv, transform=tfm), batch_size, seed=seed)
-    return dls, n_classes, IMAGE_DATASETS[name] + (', training images shifted by up to 2 pixels' if augment else '')
+    return dls, n_classes, IMAGE_DATASETS[name] + (f', training images {how}' if augment else '')
