@@ -15,7 +15,7 @@ def main(quick=False):
     fewer = ['--rounds', '2'] if quick else []
     scripts = [['bench_ops.py', *(['--rounds', '5'] if quick else [])], ['bench_data.py', *fewer], ['bench_mlp.py', *fewer],
                ['bench_memory.py'], ['bench_cnn.py', *(['--batches', '100'] if quick else []), *fewer],
-               ['bench_gpt.py', *fewer]]
+               ['bench_gpt.py', *fewer], ['bench_image_models.py', *(['--steps', '2'] if quick else []), *fewer]]
     for script, *args in scripts:
         print(f"\n## {script} {' '.join(args)}\n", flush=True)
         subprocess.run([sys.executable, str(HERE / script), *args], check=True)

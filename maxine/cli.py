@@ -7,19 +7,23 @@ Docs: https://maxine-dl.github.io/maxine/cli.html.md"""
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'DATASETS', 'PLOT_FORMATS', 'INTERRUPTED', 'parse_args', 'check_writable', 'train', 'loss_figure',
            'save_figure', 'TrainingInterrupted', 'checked_training', 'write_outputs', 'join_mpi_job', 'main', 'rescue',
-           'train_language', 'main_language', 'print_samples', 'parse_sample_args', 'sample_main']
+           'train_language', 'train_diffusion', 'main_diffusion', 'main_language', 'print_samples', 'parse_sample_args',
+           'saved_format', 'draw_grid', 'sample_main']
 
 # %% ../nbs/92_cli.ipynb #9d9ff438
 import argparse, math, os, sys
 from pathlib import Path
 from . import optim
-from .random import manual_seed
+from .random import manual_seed, Generator
 from .data import IMAGE_DATASETS, image_dls
 from .text import TEXT_DATASETS, BLOCK_SIZES, language_data
 from .models import IMAGE_MODELS, TEXT_MODELS, IMAGE_RECIPES, image_model, make_language_model, RECIPES
 from .language_models import fit_language_model, evaluate, save_language_model, load_language_model, write
 from .learner import Learner, TrainingDiverged
-from .serialization import save
+from .serialization import save, load
+from .diffusion import (DIFFUSION_RECIPE, NoiseSchedule, UNet, DiffusionLearner, diffusion_dls, ddpm_sample,
+                              ddim_sample, save_diffusion_model, load_diffusion_model)
+from .vision.utils import save_image
 from . import distributed as dist
 from .distributed_learner import DistributedTrainer
 
@@ -54,12 +58,14 @@ def parse_args(argv=None):
                         "fashion-mnist, kmnist: the same sizes, harder images; names: makemore's names (offline); shakespeare: "
                         "Tiny Shakespeare. Read from --root, MAXINE_DATA or the cache, or downloaded (default: %(default)s)")
     p.add_argument('--root', metavar='FOLDER', type=_folder, help="a folder holding the dataset's files (default: MAXINE_DATA or the cache)")
-    p.add_argument('--model', choices=list(dict.fromkeys([*IMAGE_MODELS, *TEXT_MODELS])), default='mlp',
+    p.add_argument('--model', choices=list(dict.fromkeys([*IMAGE_MODELS, 'diffusion', *TEXT_MODELS])), default='mlp',
                    help="images: linear (one layer), mlp (784-512-256 with ReLU and dropout), cnn (three convolutions with "
                         "BatchNorm, slower: about 15 s per MNIST epoch on 2 cores), resnet (see 10_resnet: 93.5%% on "
-                        "fashion-mnist in about 20 minutes); text: bigram, mlp, gru, transformer (see 08_language_models) "
-                        "(default: %(default)s)")
-    p.add_argument('--epochs', type=_positive(int), help="images: passes over the training data (default: 5; 12 for resnet)")
+                        "fashion-mnist in about 20 minutes), diffusion (a DDPM that learns to draw the images, see "
+                        "11_diffusion; save it with --save PATH.pt, then maxine-sample PATH.pt --grid out.png); text: "
+                        "bigram, mlp, gru, transformer (see 08_language_models) (default: %(default)s)")
+    p.add_argument('--epochs', type=_positive(int), help="images: passes over the training data (default: 5; 12 for resnet, "
+                                                          "5 for diffusion)")
     p.add_argument('--steps', type=_positive(int), help="text: training steps (default: the model's recipe)")
     p.add_argument('--lr', type=_positive(float), help="peak learning rate (default: the model's recipe: 2e-3 for images, "
                                                         "1e-2 for resnet)")
@@ -82,8 +88,8 @@ def check_writable(path, what, text=False):
     "Raise an OSError naming `what` unless a file can be written at `path` (checked before a long training run)"
     path = Path(path)
     if what == '--save' and text and path.suffix.lower() in ('.safetensors', '.npz'):
-        raise ValueError(f"--save {path}: a language model is saved with its settings and vocabulary, which {path.suffix} "
-                         f"files cannot hold: give a .pt file name")
+        raise ValueError(f"--save {path}: this model is saved with its settings (and a language model's vocabulary), which "
+                         f"{path.suffix} files cannot hold: give a .pt file name")
     if what == '--plot' and path.suffix.lower() not in PLOT_FORMATS:
         raise ValueError(f"--plot {path}: expected an image file name ending in {', '.join(PLOT_FORMATS)} (PNG is the usual), "
                          f"got {path.suffix or 'no suffix'}")
@@ -199,6 +205,7 @@ def main(argv=None):
     except RuntimeError as e:
         print(f"maxine-train: {e}", file=sys.stderr)
         return 1
+    if args.model == 'diffusion': return main_diffusion(args)
     if args.data in TEXT_DATASETS: return main_language(args)
     learn, status = checked_training(args, train)
     if learn is None: return status
@@ -240,6 +247,32 @@ def train_language(args):
                                   f"during its {recipe['steps']} training steps") from None
     return model, vocab, evaluate(model, test), history
 
+def train_diffusion(args):
+    "Train the diffusion model of 11_diffusion (`DIFFUSION_RECIPE`) on the images of `args.data`; return the DiffusionLearner"
+    if args.data in TEXT_DATASETS:
+        raise ValueError(f"--model diffusion draws images: use it with --data {', '.join(IMAGE_DATASETS)}")
+    manual_seed(args.seed)
+    recipe = DIFFUSION_RECIPE
+    epochs, lr, bs = args.epochs or recipe['epochs'], args.lr or recipe['lr'], args.bs or recipe['batch_size']
+    schedule = NoiseSchedule(recipe['steps'])
+    dls = diffusion_dls(args.data, bs, root=getattr(args, 'root', None), seed=args.seed)
+    learn = DiffusionLearner(UNet(recipe['channels'], recipe['emb_dim']), dls, schedule, opt_func=OPTIMIZERS[args.opt], lr=lr, quiet=args.quiet)
+    if not args.quiet: print(f"maxine-train: diffusion (DDPM, {schedule.steps} noise levels) on {IMAGE_DATASETS[args.data]}, {epochs} epoch{'s' if epochs != 1 else ''}, {args.opt}, one-cycle to lr {lr}, batch {bs}, seed {args.seed}{_parallel(args)}")
+    try: learn.fit_one_cycle(epochs, lr, cbs=_distributed(args))
+    except KeyboardInterrupt:
+        raise TrainingInterrupted(lambda path: save_diffusion_model(learn.model, schedule, path),
+                                  f"in epoch {getattr(learn, 'epoch', 0) + 1} of {epochs}") from None
+    return learn
+
+def main_diffusion(args):
+    "`maxine-train --model diffusion`: train, report the held-out loss, save for maxine-sample"
+    learn, status = checked_training(args, train_diffusion, text=True)
+    if learn is None: return status
+    print(f"final test loss: {learn.recorder.epochs[-1]['valid_loss']:.4f} (mean squared error of the predicted noise)")
+    status = write_outputs(args, lambda path: save_diffusion_model(learn.model, learn.schedule, path), lambda: loss_figure(learn), 'the model')
+    if args.save and Path(args.save).exists(): print(f"maxine-sample {args.save} --grid samples.png draws images")
+    return status
+
 def main_language(args):
     "`maxine-train --data names|shakespeare`: train, report the held-out loss, print samples, save for maxine-sample"
     trained, status = checked_training(args, train_language, text=True)
@@ -263,9 +296,15 @@ def print_samples(model, vocab, n=None, temperature=1.0, top_k=None, seed=0, pro
 def parse_sample_args(argv=None):
     "The options of `maxine-sample`"
     p = argparse.ArgumentParser(prog='maxine-sample', description="Write names or text with a language model saved by "
-                                "maxine-train --data names|shakespeare --save PATH.pt")
+                                "maxine-train --data names|shakespeare --save PATH.pt, or draw images with a diffusion model "
+                                "saved by maxine-train --model diffusion --save PATH.pt")
     p.add_argument('path', help="the .pt file maxine-train saved")
-    p.add_argument('-n', '--num', type=_positive(int), help="how many names, or passages of text, to write (default: 10 names, 1 passage)")
+    p.add_argument('-n', '--num', type=_positive(int), help="how many names, passages of text or images to write (default: "
+                                                             "10 names, 1 passage, 64 images)")
+    p.add_argument('--grid', metavar='PATH', help="images: the PNG file to draw them into, as a grid")
+    p.add_argument('--sampler', choices=('ddim', 'ddpm'), default='ddim', help="images: DDIM (fewer steps) or DDPM (every "
+                                                                              "noise level) (default: %(default)s)")
+    p.add_argument('--steps', type=_positive(int), default=25, help="images: DDIM's steps (default: %(default)s)")
     p.add_argument('--temperature', type=_positive(float), default=1.0, help="below 1: safer, above 1: wilder (default: %(default)s)")
     p.add_argument('--top-k', type=_positive(int), help="draw only from the k likeliest characters")
     p.add_argument('--prompt', default='', help="text: how the passage starts")
@@ -273,12 +312,31 @@ def parse_sample_args(argv=None):
     p.add_argument('--seed', type=int, default=0, help="the same seed writes the same samples (default: %(default)s)")
     return p.parse_args(argv)
 
+def saved_format(path):
+    "The `format` a file maxine-train saved says it holds, or None"
+    saved = load(path)
+    return saved.get('format') if isinstance(saved, dict) else None
+
+def draw_grid(args):
+    "`maxine-sample` for a diffusion model: draw `args.num` images into the PNG grid `args.grid`"
+    if not args.grid: raise ValueError(f"{args.path} is a diffusion model: give --grid PATH.png for the images it draws")
+    if Path(args.grid).suffix.lower() != '.png': raise ValueError(f"--grid {args.grid}: expected a file name ending in .png")
+    check_writable(args.grid, '--grid')
+    model, schedule = load_diffusion_model(args.path)
+    n, generator = args.num or 64, Generator().manual_seed(args.seed)
+    if args.sampler == 'ddpm': images = ddpm_sample(model, schedule, n, generator=generator, progress=True)
+    else: images = ddim_sample(model, schedule, n, steps=min(args.steps, schedule.steps), generator=generator, progress=True)
+    save_image((images.clamp(-1, 1) + 1) / 2, args.grid, nrow=math.ceil(math.sqrt(n)), padding=1, pad_value=1.)
+    print(f"drew {n} images ({args.sampler.upper()}) into {args.grid}")
+
 def sample_main(argv=None):
     "Entry point of the `maxine-sample` command"
     args = parse_sample_args(argv)
     try:
-        model, vocab = load_language_model(args.path)
-        print_samples(model, vocab, args.num, args.temperature, args.top_k, args.seed, args.prompt, args.length)
+        if saved_format(args.path) == 'maxine-diffusion-model': draw_grid(args)
+        else:
+            model, vocab = load_language_model(args.path)
+            print_samples(model, vocab, args.num, args.temperature, args.top_k, args.seed, args.prompt, args.length)
     except (OSError, ValueError, RuntimeError) as e:
         print(f"maxine-sample: {e}", file=sys.stderr)
         return 1

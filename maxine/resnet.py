@@ -8,9 +8,8 @@ Docs: https://maxine-dl.github.io/maxine/resnet.html.md"""
 __all__ = ['RESNET_RECIPE', 'conv_bn', 'ResBlock', 'fashion_resnet', 'mirrored', 'tta']
 
 # %% ../nbs/10_resnet.ipynb #014bd59e
-import math
 from . import nn
-import maxine.nn.functional as F
+from .nn import functional as F
 from .tensor import as_tensor, as_array, no_grad, xp
 from .reduction import softmax
 
