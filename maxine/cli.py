@@ -60,8 +60,8 @@ def parse_args(argv=None):
     p.add_argument('--root', metavar='FOLDER', type=_folder, help="a folder holding the dataset's files (default: MAXINE_DATA or the cache)")
     p.add_argument('--model', choices=list(dict.fromkeys([*IMAGE_MODELS, 'diffusion', *TEXT_MODELS])), default='mlp',
                    help="images: linear (one layer), mlp (784-512-256 with ReLU and dropout), cnn (three convolutions with "
-                        "BatchNorm, slower: about 15 s per MNIST epoch on 2 cores), resnet (see 10_resnet: 93.5%% on "
-                        "fashion-mnist in about 20 minutes), diffusion (a DDPM that learns to draw the images, see "
+                        "BatchNorm, slower: about 15 s per MNIST epoch on 2 cores), resnet (see 10_resnet: 93.6%% on "
+                        "fashion-mnist in about 20 minutes on 2 cores, 14 under mpirun -n 2), diffusion (a DDPM that learns to draw the images, see "
                         "11_diffusion; save it with --save PATH.pt, then maxine-sample PATH.pt --grid out.png); text: "
                         "bigram, mlp, gru, transformer (see 08_language_models) (default: %(default)s)")
     p.add_argument('--epochs', type=_positive(int), help="images: passes over the training data (default: 5; 12 for resnet, "

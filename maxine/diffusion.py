@@ -6,8 +6,8 @@ Docs: https://maxine-dl.github.io/maxine/diffusion.html.md"""
 
 # %% auto #0
 __all__ = ['DIFFUSION_RECIPE', 'NoiseSchedule', 'timestep_embedding', 'TimeResBlock', 'SelfAttention2d', 'UNet',
-           'DiffusionLearner', 'diffusion_dls', 'ddpm_sample', 'ddim_sample', 'frechet_distance', 'confident_share',
-           'classifier_view', 'save_diffusion_model', 'load_diffusion_model']
+           'DiffusionLearner', 'diffusion_dls', 'predicted_clean', 'ddpm_sample', 'ddim_sample', 'frechet_distance',
+           'confident_share', 'classifier_view', 'save_diffusion_model', 'load_diffusion_model']
 
 # %% ../nbs/11_diffusion.ipynb #5ac02c23
 import math
@@ -129,8 +129,13 @@ def diffusion_dls(name='fashion-mnist', batch_size=128, root=None, limit=None, s
 DIFFUSION_RECIPE = dict(channels=(16, 32), emb_dim=64, steps=100, epochs=5, lr=2e-3, batch_size=128)   # maxine-train --model diffusion
 
 # %% ../nbs/11_diffusion.ipynb #ee586b3d
-def ddpm_sample(model, schedule, n, shape=(1, 28, 28), generator=None, progress=False):
-    "`n` images drawn by DDPM: from pure noise, each step back removes the predicted noise and adds a little fresh noise"
+def predicted_clean(x, eps, ab, clip):
+    "The clean image that noise `eps` implies at noise level `ab` (alpha-bar), clipped to [-1, 1] if `clip`"
+    x0 = (x - math.sqrt(1 - ab) * eps) / math.sqrt(ab)
+    return x0.clamp(-1, 1) if clip else x0
+
+def ddpm_sample(model, schedule, n, shape=(1, 28, 28), clip=True, generator=None, progress=False):
+    "`n` images drawn by DDPM: from pure noise, each step back to the mean of the step before, plus a little fresh noise"
     from tqdm.auto import tqdm
     x = randn(n, *shape, generator=generator)
     model.eval()
@@ -138,12 +143,14 @@ def ddpm_sample(model, schedule, n, shape=(1, 28, 28), generator=None, progress=
         for t in tqdm(range(schedule.steps - 1, -1, -1), disable=not progress, leave=False):
             eps = model(x, full((n,), t, dtype=int64))
             beta, alpha, ab = (float(a[t]) for a in (schedule.betas, schedule.alphas, schedule.alpha_bars))
-            x = (x - beta / math.sqrt(1 - ab) * eps) / math.sqrt(alpha)
+            ab_prev = float(schedule.alpha_bars[t - 1]) if t > 0 else 1.
+            x0 = predicted_clean(x, eps, ab, clip)
+            x = (math.sqrt(ab_prev) * beta / (1 - ab)) * x0 + (math.sqrt(alpha) * (1 - ab_prev) / (1 - ab)) * x
             if t > 0: x = x + math.sqrt(beta) * randn(n, *shape, generator=generator)
     return x
 
 # %% ../nbs/11_diffusion.ipynb #c1a69402
-def ddim_sample(model, schedule, n, steps=25, shape=(1, 28, 28), eta=0., generator=None, progress=False):
+def ddim_sample(model, schedule, n, steps=25, shape=(1, 28, 28), eta=0., clip=True, generator=None, progress=False):
     "`n` images drawn by DDIM in `steps` of the schedule's steps: each moves the implied clean image to an earlier noise level"
     from tqdm.auto import tqdm
     times = xp.linspace(schedule.steps - 1, 0, steps).round().astype(int)
@@ -154,7 +161,8 @@ def ddim_sample(model, schedule, n, steps=25, shape=(1, 28, 28), eta=0., generat
             eps = model(x, full((n,), int(t), dtype=int64))
             ab = float(schedule.alpha_bars[t])
             ab_next = float(schedule.alpha_bars[times[i + 1]]) if i + 1 < len(times) else 1.
-            x0 = (x - math.sqrt(1 - ab) * eps) / math.sqrt(ab)
+            x0 = predicted_clean(x, eps, ab, clip)
+            if clip: eps = (x - math.sqrt(ab) * x0) / math.sqrt(1 - ab)          # the noise that the clipped x0 implies
             sigma = eta * math.sqrt((1 - ab_next) / (1 - ab) * (1 - ab / ab_next))
             x = math.sqrt(ab_next) * x0 + math.sqrt(1 - ab_next - sigma ** 2) * eps
             if sigma > 0: x = x + sigma * randn(n, *shape, generator=generator)

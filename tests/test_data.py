@@ -270,3 +270,16 @@ def test_fashion_and_kmnist_from_small_files_of_their_own(tmp_path, monkeypatch,
         image, label = ds[0]
         assert image.shape == (28, 28) and isinstance(label, int)
         assert main(['--data', data, '--root', str(tmp_path), '--model', 'linear', '--epochs', '1', '--quiet']) == 0
+
+
+def test_augmentation_keeps_labels_digits_are_never_mirrored():
+    from maxine.data import augmentation, image_dls, IMAGE_STATS
+    names = lambda ts: [type(t).__name__ for t in ts]
+    for digits in ('3v7', '3v7-full', 'mnist', 'kmnist'):
+        assert names(augmentation(digits)[0]) == ['RandomShift'] and augmentation(digits)[0][0].max_shift == 2
+    clothes, how = augmentation('fashion-mnist')
+    assert names(clothes) == ['RandomShift', 'RandomHorizontalFlip'] and clothes[0].max_shift == 1 and 'mirrored' in how
+    assert IMAGE_STATS['fashion-mnist'] == (0.2860, 0.3530)
+    dls, _, what = image_dls('3v7', 16, augment=True)
+    assert what.endswith('shifted by up to 2 pixels')
+    assert names(dls.train.dataset.transform.transforms)[:1] == ['RandomShift'] and names(dls.valid.dataset.transform.transforms)[0] == 'ToFloat'

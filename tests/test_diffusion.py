@@ -113,7 +113,7 @@ def test_samplers_land_on_the_data_given_the_exact_noise(steps, eta):
     x_star = tensor(np.linspace(-1, 1, 12, dtype=np.float32).reshape(1, 3, 4))
     drawn = sample(Oracle(s, x_star), 5, shape=(1, 3, 4), generator=Generator().manual_seed(0))
     np.testing.assert_allclose(drawn.numpy(), np.broadcast_to(x_star.numpy(), (5, 1, 3, 4)), atol=1e-3)
-    spread = sample(Oracle(s, spread=0.3), 20000, shape=(1,), generator=Generator().manual_seed(0)).numpy()
+    spread = sample(Oracle(s, spread=0.3), 20000, shape=(1,), clip=False, generator=Generator().manual_seed(0)).numpy()
     expected = gaussian_std_after_sampling(s, steps, eta, 0.3)
     assert spread.std() == pytest.approx(expected, rel=0.025) and abs(spread.mean()) < 0.01
     if steps in (None, 100): assert expected == pytest.approx(0.3, rel=0.1)        # many small steps: close to the data
@@ -154,3 +154,14 @@ def test_the_training_batch_is_the_noised_image_and_its_noise():
     ab = learn.schedule.alpha_bars[t.numpy()][:, None, None, None]
     np.testing.assert_allclose(xt.numpy(), np.sqrt(ab) * x0[:, None] + np.sqrt(1 - ab) * noise.numpy(), atol=1e-5)
     assert xt.shape == (8, 1, 28, 28) and 0 <= t.numpy().min() and t.numpy().max() < 20
+
+
+def test_clipping_keeps_the_implied_clean_image_in_range_and_changes_nothing_inside_it():
+    s = NoiseSchedule(50)
+    class Wild:                                                # predicts noise that implies a clean image far outside [-1, 1]
+        def eval(self): return self
+        def __call__(self, x, t): return x * 0 - 40.
+    for sample in (lambda **k: ddpm_sample(Wild(), s, 3, shape=(1, 2, 2), **k), lambda **k: ddim_sample(Wild(), s, 3, steps=7, shape=(1, 2, 2), **k)):
+        clipped = sample(clip=True, generator=Generator().manual_seed(0)).numpy()
+        assert np.abs(clipped).max() <= 1 + 1e-5
+        assert np.abs(sample(clip=False, generator=Generator().manual_seed(0)).numpy()).max() > 10

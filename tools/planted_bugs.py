@@ -81,6 +81,22 @@ BUGS = [  # (name, file in maxine/, old, new, tests expected to catch it)
     ('Ctrl-C status', 'cli.py', 'INTERRUPTED = 130', 'INTERRUPTED = 1', 'tests/test_faults.py'),
     ('0-d tensors saved as 1-d', 'serialization.py', "xp.lib.format.write_array(member, array, allow_pickle=False)",
      "xp.lib.format.write_array(member, array.reshape(-1) if array.ndim == 0 else array, allow_pickle=False)", 'tests/test_saves.py'),
+    ('ResNet block without its shortcut', 'resnet.py', 'def forward(self, x): return F.relu(self.convs(x) + self.shortcut(x))',
+     'def forward(self, x): return F.relu(self.convs(x))', 'tests/test_resnet.py'),
+    ('TTA counts the mirror twice', 'resnet.py', 'return as_tensor((probabilities(as_tensor(images)) + probabilities(mirrored(images, width))) / 2)',
+     'return as_tensor((probabilities(mirrored(images, width)) + probabilities(mirrored(images, width))) / 2)', 'tests/test_resnet.py'),
+    ('digits mirrored too', 'data.py', "if name == 'fashion-mnist': return [RandomShift(1), RandomHorizontalFlip()]",
+     "if name != 'fashion-mnist': return [RandomShift(1), RandomHorizontalFlip()]", 'tests/test_data.py'),
+    ('noising keeps the image whole', 'diffusion.py', 'return ab.sqrt() * x0 + (1 - ab).sqrt() * noise',
+     'return x0 + (1 - ab).sqrt() * noise', 'tests/test_diffusion.py'),
+    ('DDPM adds no noise back', 'diffusion.py', 'if t > 0: x = x + math.sqrt(beta) * randn(n, *shape, generator=generator)',
+     'if t > 0: x = x + 0 * randn(n, *shape, generator=generator)', 'tests/test_diffusion.py'),
+    ('DDIM steps to the same noise level', 'diffusion.py', 'ab_next = float(schedule.alpha_bars[times[i + 1]]) if i + 1 < len(times) else 1.',
+     'ab_next = ab if i + 1 < len(times) else 1.', 'tests/test_diffusion.py'),
+    ('time embedding in the wrong order', 'diffusion.py', 'return cat([angles.sin(), angles.cos()], dim=1)',
+     'return cat([angles.cos(), angles.sin()], dim=1)', 'tests/test_diffusion.py'),
+    ('Fréchet distance without the cross term', 'diffusion.py', '- 2 * xp.sqrt(xp.clip(cross, 0, None)).sum())',
+     '- 2 * xp.sqrt(xp.clip(cross, 0, None)).mean())', 'tests/test_diffusion.py'),
 ]
 
 
