@@ -165,7 +165,7 @@ def test_cli_trains_saves_and_plots(tmp_path, capsys):
 
 
 @pytest.mark.parametrize('args,message', [(['--epochs', '0'], 'must be a positive number'), (['--lr', '-1'], 'must be a positive number'),
-                                          (['--bs', 'ten'], "invalid int value"), (['--model', 'resnet'], 'invalid choice'),
+                                          (['--bs', 'ten'], "invalid int value"), (['--model', 'resnet50'], 'invalid choice'),
                                           (['--data', 'cifar'], 'invalid choice')])
 def test_cli_bad_values_exit_2(args, message, capsys):
     with pytest.raises(SystemExit) as exit_info: main(args)
@@ -201,11 +201,11 @@ def test_seeded_runs_are_reproducible():
 def test_models_of_the_command():
     from maxine.models import image_model
     x = tensor(np.zeros((2, 784), np.float32))
-    for name, n_weights in [('linear', 7_850), ('mlp', 535_818), ('cnn', 54_890)]:
+    for name, n_weights in [('linear', 7_850), ('mlp', 535_818), ('cnn', 54_890), ('resnet', 1_224_186)]:
         model = image_model(name, 10)
         assert model(x).shape == (2, 10)
         assert sum(p.numel() for p in model.parameters()) == n_weights, name
-    with pytest.raises(ValueError, match="expected 'linear', 'mlp', 'cnn'"): image_model('resnet', 10)
+    with pytest.raises(ValueError, match="expected 'linear', 'mlp', 'cnn', 'resnet'"): image_model('resnet50', 10)
 
 
 def test_recorded_validation_loss_and_accuracy_are_those_of_the_whole_validation_set():

@@ -35,6 +35,6 @@ def test_the_layout_table_lists_every_notebook_with_its_module():
     import json, re
     readme = (ROOT / 'README.md').read_text()
     for nb in sorted((ROOT / 'nbs').glob('[0-9]*.ipynb')):
-        exported = re.search(r'#\|\s*default_exp\s+(\S+)', ''.join(''.join(c['source']) for c in json.loads(nb.read_text())['cells']))
+        exported = re.search(r'#\|\s*default_exp\s+(\S+)', '\n'.join(''.join(c['source']) for c in json.loads(nb.read_text())['cells']))
         module = f'`maxine.{exported.group(1)}`' if exported else '(no module)'
         assert f'| {nb.stem} | {module} |' in readme, f"README's layout table has no row for {nb.stem} ({module})"
