@@ -402,8 +402,10 @@ def test_maxine_sample_refuses_a_nan_temperature(capsys):
 @pytest.mark.parametrize('argv', [['--epochs', '50'], ['--data', 'names', '--model', 'gru', '--steps', '100000']])
 def test_ctrl_c_in_maxine_train_exits_130_and_keeps_the_weights(tmp_path, argv):
     saved = tmp_path / 'model.pt'
+    # as from a terminal: a shell's background job (CI run with `&`) starts with SIGINT ignored, and Python keeps it so
     run = subprocess.Popen([sys.executable, '-c', 'import sys, maxine.cli; sys.exit(maxine.cli.main())', *argv, '--save', str(saved)],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     first_line = run.stdout.readline()                         # training has begun
     assert first_line.startswith('maxine-train:'), first_line
     time.sleep(2)
