@@ -248,6 +248,11 @@ def markdown_table(rows, before=None):
     return '\n'.join(lines)
 
 
+def torch_version():
+    "The version of the PyTorch the programs ran under (the oracle's, from the development install)"
+    from importlib.metadata import version
+    return version('torch').split('+')[0]
+
 def write_survey(table, rows, before=None):
     path = ROOT / 'tests' / 'compat' / 'SURVEY.md'
     text = path.read_text() if path.exists() else SURVEY_HEAD
@@ -256,7 +261,7 @@ def write_survey(table, rows, before=None):
     torch_ok = [o for _, o, _ in rows if o['torch']['ok']]
     ok = sum(1 for o in torch_ok if o['maxine']['ok'])
     summary = (f"Measured {time.strftime('%Y-%m-%d')} with `python tools/compat_survey.py run`: of {len(rows)} programs, "
-               f"{len(torch_ok)} run under PyTorch 2.14 (CPU), and {ok} of those run on maxine.")
+               f"{len(torch_ok)} run under PyTorch {torch_version()} (CPU), and {ok} of those run on maxine.")
     if before:
         old_ok = sum(1 for name, o in before.items() if o['torch']['ok'] and o['maxine']['ok'])
         old_torch = sum(1 for o in before.values() if o['torch']['ok'])
