@@ -251,6 +251,7 @@ def train_diffusion(args):
     "Train the diffusion model of 11_diffusion (`DIFFUSION_RECIPE`) on the images of `args.data`; return the DiffusionLearner"
     if args.data in TEXT_DATASETS:
         raise ValueError(f"--model diffusion draws images: use it with --data {', '.join(IMAGE_DATASETS)}")
+    if args.augment: raise ValueError("--augment is for the classifiers: the diffusion model learns the images as they are")
     manual_seed(args.seed)
     recipe = DIFFUSION_RECIPE
     epochs, lr, bs = args.epochs or recipe['epochs'], args.lr or recipe['lr'], args.bs or recipe['batch_size']
@@ -304,7 +305,7 @@ def parse_sample_args(argv=None):
     p.add_argument('--grid', metavar='PATH', help="images: the PNG file to draw them into, as a grid")
     p.add_argument('--sampler', choices=('ddim', 'ddpm'), default='ddim', help="images: DDIM (fewer steps) or DDPM (every "
                                                                               "noise level) (default: %(default)s)")
-    p.add_argument('--steps', type=_positive(int), default=25, help="images: DDIM's steps (default: %(default)s)")
+    p.add_argument('--steps', type=_positive(int), help="images: DDIM's steps (default: 25)")
     p.add_argument('--temperature', type=_positive(float), default=1.0, help="below 1: safer, above 1: wilder (default: %(default)s)")
     p.add_argument('--top-k', type=_positive(int), help="draw only from the k likeliest characters")
     p.add_argument('--prompt', default='', help="text: how the passage starts")
@@ -320,12 +321,16 @@ def saved_format(path):
 def draw_grid(args):
     "`maxine-sample` for a diffusion model: draw `args.num` images into the PNG grid `args.grid`"
     if not args.grid: raise ValueError(f"{args.path} is a diffusion model: give --grid PATH.png for the images it draws")
+    text_options = [o for o, given in (('--temperature', args.temperature != 1.0), ('--top-k', args.top_k), ('--prompt', args.prompt),
+                                       ('--length', args.length != 300)) if given]
+    if text_options: raise ValueError(f"{', '.join(text_options)}: options of language models; {args.path} draws images")
+    if args.sampler == 'ddpm' and args.steps: raise ValueError("--steps is DDIM's: DDPM takes every one of the model's noise levels")
     if Path(args.grid).suffix.lower() != '.png': raise ValueError(f"--grid {args.grid}: expected a file name ending in .png")
     check_writable(args.grid, '--grid')
     model, schedule = load_diffusion_model(args.path)
     n, generator = args.num or 64, Generator().manual_seed(args.seed)
     if args.sampler == 'ddpm': images = ddpm_sample(model, schedule, n, generator=generator, progress=True)
-    else: images = ddim_sample(model, schedule, n, steps=min(args.steps, schedule.steps), generator=generator, progress=True)
+    else: images = ddim_sample(model, schedule, n, steps=min(args.steps or 25, schedule.steps), generator=generator, progress=True)
     save_image((images.clamp(-1, 1) + 1) / 2, args.grid, nrow=math.ceil(math.sqrt(n)), padding=1, pad_value=1.)
     print(f"drew {n} images ({args.sampler.upper()}) into {args.grid}")
 
@@ -335,6 +340,8 @@ def sample_main(argv=None):
     try:
         if saved_format(args.path) == 'maxine-diffusion-model': draw_grid(args)
         else:
+            image_options = [o for o, given in (('--grid', args.grid), ('--sampler', args.sampler != 'ddim'), ('--steps', args.steps)) if given]
+            if image_options: raise ValueError(f"{', '.join(image_options)}: options of diffusion models, and {args.path} is not one")
             model, vocab = load_language_model(args.path)
             print_samples(model, vocab, args.num, args.temperature, args.top_k, args.seed, args.prompt, args.length)
     except (OSError, ValueError, RuntimeError) as e:
